@@ -1,0 +1,1 @@
+"""Downloader middlewares Scrapy lacks: robots.txt Crawl-delay, and guards on what is fetched."""

@@ -1,0 +1,139 @@
+"""One crawl, start to end, in the current process: the entry point behind ``chipwatch crawl``.
+
+Scrapy's reactor cannot be restarted, so a process runs one crawl; the daemon runs each crawl as a child process
+(see digest.daemon).  The crawl holds an exclusive lock on the database, syncs the seed fingerprints, fetches
+every source through one spider, analyses pages in a process pool and stores them one by one, then records the
+per-source counts in the ``crawls`` tables.  A source that fails is recorded and does not fail the crawl.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable
+
+from crawler.configuration import Config, SourceConfig
+from crawler.errors import ConfigError
+from crawler.lock import exclusive
+from crawler.seeds import sync_seeds
+from crawler.stats import CrawlStats
+from crawler.store import SourceCounts, Store
+from crawler.topic import Topic, load_topic
+
+log = logging.getLogger(__name__)
+
+IMPLEMENTED_KINDS = ("rss", "sitemap")
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class CrawlContext:
+    """What the spider and the pipeline share during one crawl."""
+
+    config: Config
+    sources: tuple[SourceConfig, ...]
+    store: Store
+    stats: CrawlStats
+    topic: Topic
+    now: datetime
+    crawl_id: int
+    pool: ProcessPoolExecutor | None = None
+    clock: Callable[[], datetime] = field(default=utc_now)
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlResult:
+    crawl_id: int
+    started_at: datetime
+    finished_at: datetime
+    status: str                      # done | interrupted
+    counts: tuple[SourceCounts, ...]
+
+    @property
+    def failed_sources(self) -> tuple[str, ...]:
+        return tuple(c.source for c in self.counts if c.error)
+
+
+def select_sources(config: Config, names: list[str] | None) -> tuple[SourceConfig, ...]:
+    sources = [s for s in config.sources if s.enabled]
+    if names:
+        by_name = {s.name: s for s in config.sources}
+        missing = [n for n in names if n not in by_name]
+        if missing:
+            raise ConfigError(f"{config.label}: 설정에 없는 출처: {', '.join(missing)} "
+                              f"(가능한 이름: {', '.join(by_name)})")
+        sources = [by_name[n] for n in names]
+    for s in sources:
+        if s.kind not in IMPLEMENTED_KINDS:
+            raise ConfigError(f"{config.label}: 출처 '{s.name}'의 kind = \"{s.kind}\"는 아직 지원하지 않습니다 "
+                              f"(지원: {', '.join(IMPLEMENTED_KINDS)})")
+    return tuple(sources)
+
+
+def worker_count(config: Config) -> int:
+    return config.crawl.workers or max(1, os.cpu_count() or 1)
+
+
+def run_crawl(config: Config, *, source_names: list[str] | None = None, now: datetime | None = None,
+              progress: bool | None = None, log_level: str = "WARNING") -> CrawlResult:
+    """Run one crawl to the end and return its per-source counts (also stored in the database)."""
+    from scrapy.crawler import AsyncCrawlerProcess
+
+    from crawler.progress import ProgressReporter
+    from crawler.settings import scrapy_settings
+    from crawler.spiders.news import NewsSpider
+
+    sources = select_sources(config, source_names)
+    topic = load_topic(config.topic.path)
+    store = Store(config.storage.url)
+    started = now or utc_now()
+    with exclusive(config.storage.url, "crawl"):
+        sync_seeds(store, config.seeds.path, started)
+        crawl_id = store.start_crawl(started, os.getpid())
+        stats = CrawlStats([s.name for s in sources])
+        pool = None
+        if sources:
+            pool = ProcessPoolExecutor(max_workers=worker_count(config),
+                                       mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=_init_worker, initargs=(str(config.topic.path),))
+        ctx = CrawlContext(config=config, sources=sources, store=store, stats=stats, topic=topic,
+                           now=started, crawl_id=crawl_id, pool=pool)
+        reporter = ProgressReporter(stats, live=sys.stderr.isatty() if progress is None else progress)
+        status = "done"
+        try:
+            with reporter:
+                if sources:
+                    process = AsyncCrawlerProcess(scrapy_settings(config.crawl, log_level=log_level),
+                                                  install_root_handler=False)
+                    crawler = process.create_crawler(NewsSpider)
+                    process.crawl(crawler, ctx=ctx)
+                    process.start()
+                    reason = getattr(crawler.stats, "get_value", lambda *_: None)("finish_reason")
+                    if reason and reason not in ("finished",):
+                        status = "interrupted"
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+            finished = utc_now()
+            counts = tuple(stats.counts())
+            store.finish_crawl(crawl_id, finished, status, counts)
+            store.close()
+    return CrawlResult(crawl_id, started, finished, status, counts)
+
+
+def _init_worker(topic_path: str) -> None:
+    # Workers ignore Ctrl-C: the parent decides when the crawl stops and shuts the pool down.
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from crawler.analyse import init_worker
+
+    init_worker(topic_path)
