@@ -372,4 +372,8 @@ def _source(raw: dict[str, Any], index: int, file: Path) -> SourceConfig:
             raise ConfigError(f"{file}: '{where}.url'은 http(s) 주소여야 합니다 (받은 값: {source.url!r})")
     elif not source.query:
         raise ConfigError(f"{file}: '{where}.query'가 없습니다 ({source.kind} 출처는 검색어가 필요합니다)")
+    elif source.url:
+        parts = urlsplit(source.url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ConfigError(f"{file}: '{where}.url'은 http(s) 주소여야 합니다 (받은 값: {source.url!r})")
     return source

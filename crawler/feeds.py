@@ -155,6 +155,36 @@ def parse_feed(text: str, base_url: str, *, now: datetime | None = None) -> list
     return entries
 
 
+def parse_naver_news(text: str, *, now: datetime | None = None) -> list[FeedEntry]:
+    """Naver Search API (news) JSON -> entries pointing at the publisher's own URL (``originallink``).
+
+    Titles and descriptions carry ``<b>`` highlights and HTML entities; both are cleaned.
+    """
+    import html
+    import json
+
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FeedError("not_a_feed", f"네이버 API 응답이 JSON이 아닙니다: {exc}") from None
+    if not isinstance(data, dict):
+        raise FeedError("not_a_feed", "네이버 API 응답 형식이 아닙니다")
+    if "errorCode" in data or "errorMessage" in data:
+        raise FeedError("api_error", f"네이버 API 오류 {data.get('errorCode', '')}: {data.get('errorMessage', '')}")
+    entries = []
+    for item in data.get("items") or []:
+        if not isinstance(item, dict):
+            continue
+        url = (item.get("originallink") or item.get("link") or "").strip()
+        if not is_web_url(url):
+            continue
+        title = _clean(html.unescape(str(item.get("title") or "")))
+        summary = _clean(html.unescape(str(item.get("description") or "")))
+        entries.append(FeedEntry(url=url, title=title, published=parse_date(item.get("pubDate"), now=now),
+                                 summary=summary))
+    return entries
+
+
 def _ungzip(body: bytes) -> bytes:
     if body[:2] != b"\x1f\x8b":
         return body

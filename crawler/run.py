@@ -27,7 +27,7 @@ from crawler.topic import Topic, load_topic
 
 log = logging.getLogger(__name__)
 
-IMPLEMENTED_KINDS = ("rss", "sitemap")
+IMPLEMENTED_KINDS = ("rss", "sitemap", "naver_news")
 
 
 def utc_now() -> datetime:

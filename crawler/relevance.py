@@ -1,0 +1,54 @@
+"""Is an article about the topic?  Position- and density-weighted term groups (see config/topic.toml's comments).
+
+A hit in the title weighs TITLE_POINTS, in the lead (first LEAD_CHARS of the body) LEAD_POINTS, elsewhere 1;
+each group is capped, required groups must appear, ``min_points`` keeps one passing mention from counting, and
+negative terms (trade statistics, earnings, share prices, launches) subtract.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crawler.topic import Term, Topic
+
+TITLE_POINTS = 3.0
+LEAD_POINTS = 2.0
+LEAD_CHARS = 300
+
+
+@dataclass(frozen=True, slots=True)
+class Relevance:
+    relevant: bool
+    score: float
+    matched: tuple[str, ...]     # terms found, most frequent first (shown in the digest)
+
+
+def _points(terms: tuple[Term, ...], title: str, lead: str, rest: str, found: dict[str, int]) -> float:
+    total = 0.0
+    for term in terms:
+        n_title = len(term.pattern.findall(title))
+        n_lead = len(term.pattern.findall(lead))
+        n_rest = len(term.pattern.findall(rest))
+        if n_title or n_lead or n_rest:
+            found[term.text] = found.get(term.text, 0) + n_title + n_lead + n_rest
+        total += TITLE_POINTS * n_title + LEAD_POINTS * n_lead + n_rest
+    return total
+
+
+def judge(title: str, text: str, topic: Topic) -> Relevance:
+    lead, rest = text[:LEAD_CHARS], text[LEAD_CHARS:]
+    found: dict[str, int] = {}
+    score = 0.0
+    ok = True
+    for group in topic.groups:
+        points = min(_points(group.compiled, title, lead, rest, found), group.max_points)
+        if group.required and points == 0:
+            ok = False
+        if points < group.min_points:
+            ok = False
+        score += group.weight * points
+    negative = min(_points(topic.negatives, title, lead, rest, {}) * topic.negative_points, topic.negative_max)
+    score -= negative
+    relevant = ok and score >= topic.threshold
+    matched = tuple(t for t, _ in sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))[:12]
+    return Relevance(relevant=relevant, score=round(score, 2), matched=matched)

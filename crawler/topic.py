@@ -1,0 +1,123 @@
+"""The topic definition (config/topic.toml): term groups a non-programmer edits, validated and compiled once.
+
+Korean terms match across spacing and particles: "수출통제" becomes a pattern that allows optional spaces between
+its syllables, and anything may follow it (조사: 를, 에, 가 …).  English terms match whole words, ignoring case.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from crawler.errors import ConfigError
+
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
+class TopicError(ConfigError):
+    """The topic file is wrong; the message names the file and the key."""
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    text: str
+    pattern: re.Pattern
+
+
+@dataclass(frozen=True, slots=True)
+class TermGroup:
+    name: str
+    label: str
+    terms: tuple[str, ...]
+    weight: float
+    required: bool
+    min_points: float
+    max_points: float
+    compiled: tuple[Term, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    name: str
+    label: str
+    threshold: float
+    groups: tuple[TermGroup, ...]
+    negatives: tuple[Term, ...]
+    negative_points: float
+    negative_max: float
+
+
+def term_pattern(term: str) -> re.Pattern:
+    """Spacing-tolerant Korean, word-bounded case-insensitive Latin, as described in the module docstring."""
+    parts = []
+    for token in term.split():
+        if _HANGUL.search(token):
+            parts.append(r"\s*".join(re.escape(ch) for ch in token))
+        else:
+            parts.append(re.escape(token))
+    body = r"\s*".join(parts)
+    left = r"(?<![A-Za-z0-9])" if re.match(r"[A-Za-z0-9]", term) else ""
+    right = r"(?![A-Za-z0-9])" if re.search(r"[A-Za-z0-9]$", term) else ""
+    return re.compile(left + body + right, re.IGNORECASE)
+
+
+_TOP_KEYS = {"name": str, "label": str, "threshold": (int, float), "groups": list, "negatives": dict}
+_GROUP_KEYS = {"name": str, "label": str, "weight": (int, float), "required": bool, "min_points": (int, float),
+               "max_points": (int, float), "terms": list}
+_NEG_KEYS = {"points": (int, float), "max_points": (int, float), "terms": list}
+
+
+def _check(table: dict, schema: dict, where: str, path: Path) -> None:
+    for key, value in table.items():
+        if key not in schema:
+            raise TopicError(f"{path}: 알 수 없는 키 '{where}{key}' (가능한 키: {', '.join(schema)})")
+        expected = schema[key]
+        if isinstance(value, bool) and expected is not bool:
+            raise TopicError(f"{path}: '{where}{key}' 값의 형식이 잘못되었습니다 (받은 값: {value!r})")
+        if not isinstance(value, expected):
+            raise TopicError(f"{path}: '{where}{key}' 값의 형식이 잘못되었습니다 (받은 값: {value!r})")
+
+
+def _terms(values: list, where: str, path: Path) -> tuple[str, ...]:
+    out = []
+    for i, value in enumerate(values, start=1):
+        if not isinstance(value, str) or not value.strip():
+            raise TopicError(f"{path}: '{where}terms[{i}]'는 비어 있지 않은 문자열이어야 합니다 (받은 값: {value!r})")
+        out.append(value.strip())
+    return tuple(dict.fromkeys(out))
+
+
+def load_topic(path: Path) -> Topic:
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise TopicError(f"{path}: 주제 파일을 읽을 수 없습니다: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise TopicError(f"{path}: TOML 문법 오류: {exc}") from None
+    _check(data, _TOP_KEYS, "", path)
+    groups = []
+    for i, raw in enumerate(data.get("groups", []), start=1):
+        where = f"groups[{i}]."
+        if not isinstance(raw, dict):
+            raise TopicError(f"{path}: 'groups[{i}]'는 [[groups]] 표여야 합니다")
+        _check(raw, _GROUP_KEYS, where, path)
+        for key in ("name", "terms"):
+            if key not in raw:
+                raise TopicError(f"{path}: '{where}{key}'가 없습니다")
+        terms = _terms(raw["terms"], where, path)
+        groups.append(TermGroup(
+            name=raw["name"], label=raw.get("label", raw["name"]), terms=terms,
+            weight=float(raw.get("weight", 1.0)), required=raw.get("required", False),
+            min_points=float(raw.get("min_points", 0)), max_points=float(raw.get("max_points", 10)),
+            compiled=tuple(Term(t, term_pattern(t)) for t in terms)))
+    if not groups:
+        raise TopicError(f"{path}: [[groups]]가 하나도 없습니다")
+    neg = data.get("negatives", {})
+    _check(neg, _NEG_KEYS, "negatives.", path)
+    neg_terms = _terms(neg.get("terms", []), "negatives.", path)
+    return Topic(name=data.get("name", Path(path).stem), label=data.get("label", data.get("name", "")),
+                 threshold=float(data.get("threshold", 5.0)), groups=tuple(groups),
+                 negatives=tuple(Term(t, term_pattern(t)) for t in neg_terms),
+                 negative_points=float(neg.get("points", 1.0)), negative_max=float(neg.get("max_points", 5.0)))
