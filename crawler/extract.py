@@ -262,8 +262,17 @@ _TITLE_SUFFIX = re.compile(r"\s*(?:[|｜:\-–—<]\s*[^|｜:\-–—<]{1,25}(?:
                            r"닷컴|News|Times|Daily|\.com|\.co\.kr|\.kr)\s*>?)+\s*$", re.I)
 
 
+_TITLE_SEPARATORS = re.compile(r"\s+(?:::|\||｜|-|–|—|:)\s+")
+
+
 def clean_title(title: str) -> str:
+    """Drop the site name around a headline: "매체 :: 제목", "제목 | 매체", "제목 - 매체"."""
     title = re.sub(r"\s+", " ", title).strip()
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) > 1:
+        longest = max(parts, key=len)
+        if all(len(p) <= 20 for p in parts if p is not longest) and len(longest) >= 8:
+            title = longest
     stripped = _TITLE_SUFFIX.sub("", title)
     return stripped if len(stripped) >= 8 else title
 

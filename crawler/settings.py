@@ -40,6 +40,7 @@ def scrapy_settings(crawl: CrawlConfig, *, log_level: str = "WARNING") -> dict:
         "LOG_LEVEL": log_level,
         "LOG_ENABLED": True,
         "LOGSTATS_INTERVAL": 0,
+        "STATS_DUMP": False,
         "DEFAULT_REQUEST_HEADERS": {
             "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,application/rss+xml;q=0.9,*/*;q=0.5",
             "Accept-Language": "ko-KR,ko;q=0.9,en;q=0.5",

@@ -357,7 +357,7 @@ class Store:
                 if conn.execute(sa.select(article_urls.c.article_id).where(article_urls.c.url == item.url)).first():
                     return None
                 story_id = item.story_id
-                if story_id is None and item.relevant:
+                if story_id is None and item.relevant and item.language == "ko":
                     story_id = conn.execute(stories.insert().values(created_at=to_db_time(item.fetched_at),
                                                                     known=False)).inserted_primary_key[0]
                 aid = conn.execute(articles.insert().values(
