@@ -37,11 +37,13 @@ def _points(terms: tuple[Term, ...], title: str, lead: str, rest: str, found: di
 
 def judge(title: str, text: str, topic: Topic) -> Relevance:
     lead, rest = text[:LEAD_CHARS], text[LEAD_CHARS:]
-    found: dict[str, int] = {}
+    matched: list[str] = []
     score = 0.0
     ok = True
     for group in topic.groups:
+        found: dict[str, int] = {}
         points = min(_points(group.compiled, title, lead, rest, found), group.max_points)
+        matched.extend(t for t, _ in sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))
         if group.required and points == 0:
             ok = False
         if points < group.min_points:
@@ -50,5 +52,5 @@ def judge(title: str, text: str, topic: Topic) -> Relevance:
     negative = min(_points(topic.negatives, title, lead, rest, {}) * topic.negative_points, topic.negative_max)
     score -= negative
     relevant = ok and score >= topic.threshold
-    matched = tuple(t for t, _ in sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))[:12]
-    return Relevance(relevant=relevant, score=round(score, 2), matched=matched)
+    # matched: the topic's groups in file order (control terms before chips before places), frequent first
+    return Relevance(relevant=relevant, score=round(score, 2), matched=tuple(matched[:12]))

@@ -111,8 +111,11 @@ def run_crawl(config: Config, *, source_names: list[str] | None = None, now: dat
         try:
             with reporter:
                 if sources:
-                    process = AsyncCrawlerProcess(scrapy_settings(config.crawl, log_level=log_level),
-                                                  install_root_handler=False)
+                    settings = scrapy_settings(config.crawl, log_level=log_level)
+                    settings["LOG_INSTALL_ROOT_HANDLER"] = False     # our handler (digest.cli) prints the lines
+                    process = AsyncCrawlerProcess(settings)
+                    for name in ("scrapy", "twisted", "py.warnings"):
+                        logging.getLogger(name).setLevel(log_level)
                     crawler = process.create_crawler(NewsSpider)
                     process.crawl(crawler, ctx=ctx)
                     process.start()

@@ -65,10 +65,10 @@ def compose(store: Store, config: Config, *, now: datetime) -> Digest:
             candidates.append(build_story(story_id, items))
     ranked = rank_stories(candidates)[: config.digest.max_stories]
     previous = last_digest(store)
+    kept_dates = [_when(a) for s in ranked for a in grouped[s.story_id] if a.verdict == "kept"]
     period_start = from_db_time(previous.created_at) if previous is not None else None
     if period_start is None:
-        dates = [_when(a) for items in grouped.values() for a in items]
-        period_start = min(dates) if dates else window_start
+        period_start = max(min(kept_dates), window_start) if kept_dates else window_start
     counts_since = verdict_counts_since(store, from_db_time(previous.created_at) if previous is not None else None)
     outlets = {s.lead.outlet for s in ranked} | {o.outlet for s in ranked for o in s.others}
     articles_in = sum(1 + len(s.others) for s in ranked)
