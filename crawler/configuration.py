@@ -99,6 +99,7 @@ class SmtpConfig:
     username: str = ""
     password_env: str = "CHIPWATCH_SMTP_PASSWORD"
     timeout: float = 30.0
+    ca_file: str = ""                  # extra CA certificate (PEM) to trust, e.g. an internal relay's own CA
 
     def password(self) -> str | None:
         """The password from the environment variable named in the config (never stored, never logged)."""
@@ -178,7 +179,7 @@ _SECTIONS = {
     "digest": {"recipients": list, "sender": str, "schedule": str, "timezone": str, "send_empty": bool,
                "outbox": str, "max_stories": int, "job_timeout_minutes": float},
     "smtp": {"host": str, "port": int, "security": str, "username": str, "password_env": str,
-             "timeout": float},
+             "timeout": float, "ca_file": str},
     "naver": {"client_id_env": str, "client_secret_env": str},
 }
 _SOURCE_KEYS = {"name": str, "kind": str, "url": str, "query": str, "enabled": bool}
@@ -335,7 +336,13 @@ def _build(defaults: dict, user: dict, user_file: Path | None, defaults_path: Pa
         sfile = file_for("smtp")
         if not sections["smtp"].get("host"):
             raise ConfigError(f"{sfile}: 'smtp.host'가 없습니다 ([smtp]를 쓰려면 host가 필요합니다)")
-        smtp = SmtpConfig(**sections["smtp"])
+        smtp_values = dict(sections["smtp"])
+        if smtp_values.get("ca_file"):
+            ca = _resolve_path(smtp_values["ca_file"], base_for("smtp", "ca_file"))
+            if not ca.is_file():
+                raise ConfigError(f"{sfile}: 'smtp.ca_file' 파일이 없습니다: {ca}")
+            smtp_values["ca_file"] = str(ca)
+        smtp = SmtpConfig(**smtp_values)
         if smtp.security not in SMTP_SECURITY:
             raise ConfigError(f"{sfile}: 'smtp.security'는 {' | '.join(SMTP_SECURITY)} 중 하나여야 합니다 "
                               f"(받은 값: {smtp.security!r})")

@@ -56,15 +56,19 @@ class SendResult:
     message_id: str = ""
 
 
-def _tls_context() -> ssl.SSLContext:
-    return ssl.create_default_context()
+def tls_context(smtp: SmtpConfig) -> ssl.SSLContext:
+    """The system's trusted CAs, plus ``smtp.ca_file`` when set; certificates and host names are verified."""
+    context = ssl.create_default_context()
+    if smtp.ca_file:
+        context.load_verify_locations(cafile=smtp.ca_file)
+    return context
 
 
 def send_message(msg: EmailMessage, smtp: SmtpConfig, recipients: Sequence[str], *,
                  context: ssl.SSLContext | None = None) -> SendResult:
     """Deliver ``msg``; raise MailError (one line) unless the server accepted it for at least one recipient."""
     where = f"{smtp.host}:{smtp.port}"
-    context = context or _tls_context()
+    context = context or tls_context(smtp)
     password = smtp.password() if smtp.username else None
     if smtp.username and not password:
         raise MailError(f"SMTP 비밀번호가 없습니다: 환경 변수 {smtp.password_env}를 설정하세요 ({where})")
