@@ -1,0 +1,110 @@
+"""`chipwatch run` as a real process: schedules stored in the database, SIGTERM exits 0, and a digest missed while
+the daemon was down is sent once when it comes back (never twice).  The missed run is prepared by moving the
+stored next run time into the past, not by waiting a week."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+
+from tests.conftest import chipwatch, write_config
+from tests.smtp_server import SmtpServer
+
+
+def start_daemon(config, home, env=None) -> subprocess.Popen:
+    full_env = dict(os.environ, **(env or {}))
+    full_env.pop("CHIPWATCH_CONFIG", None)
+    return subprocess.Popen([sys.executable, "-m", "digest.cli", "--config", str(config), "run"], cwd=home,
+                            env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            stdin=subprocess.DEVNULL)
+
+
+def wait_for(predicate, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def jobs(db) -> dict:
+    with sqlite3.connect(db) as conn:
+        try:
+            return {row[0]: row[1] for row in conn.execute("SELECT id, next_run_time FROM apscheduler_jobs")}
+        except sqlite3.OperationalError:      # the daemon has not created its job table yet
+            return {}
+
+
+def move_job_into_past(db, job_id: str, when: datetime) -> None:
+    with sqlite3.connect(db) as conn:
+        (blob,) = conn.execute("SELECT job_state FROM apscheduler_jobs WHERE id = ?", (job_id,)).fetchone()
+        state = pickle.loads(blob)
+        state["next_run_time"] = when
+        conn.execute("UPDATE apscheduler_jobs SET job_state = ?, next_run_time = ? WHERE id = ?",
+                     (pickle.dumps(state, pickle.HIGHEST_PROTOCOL), when.timestamp(), job_id))
+
+
+def stop(proc: subprocess.Popen) -> tuple[int, str]:
+    proc.send_signal(signal.SIGTERM)
+    try:
+        _, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise
+    return proc.returncode, err
+
+
+def test_daemon_catches_up_a_missed_digest_once_and_stops_on_sigterm(sample_web, tmp_path):
+    home = tmp_path
+    with SmtpServer(tmp_path) as server:
+        extra = (f'[smtp]\nhost = "127.0.0.1"\nport = {server.port}\nsecurity = "none"\ntimeout = 5\n')
+        config = write_config(home / "chipwatch.toml", sample_web, extra=extra)
+        text = config.read_text(encoding="utf-8").replace(
+            '[digest]\noutbox = "outbox"\n',
+            '[digest]\noutbox = "outbox"\nrecipients = ["analyst@example.com"]\nschedule = "0 8 * * mon"\n')
+        config.write_text(text, encoding="utf-8")
+        db = home / "chipwatch.db"
+        chipwatch("--config", str(config), "crawl", cwd=home, check=True)
+
+        # First start: the jobs are created; SIGTERM stops the daemon cleanly.
+        proc = start_daemon(config, home)
+        wait_for(lambda: db.exists() and len(jobs(db)) == 2, 60, "the jobs to be stored")
+        time.sleep(1)
+        code, err = stop(proc)
+        assert code == 0, err[-2000:]
+        assert "daemon stopped" in err
+        assert not server.capture.messages
+        stored = jobs(db)
+        assert datetime.fromtimestamp(stored["weekly_digest"], timezone.utc) > datetime.now(timezone.utc)
+
+        status = chipwatch("--config", str(config), "status", cwd=home, check=True)
+        assert "다음 다이제스트 실행" in status.stdout and "다음 수집 실행" in status.stdout
+
+        # The daemon was down over a Monday 08:00: the stored next run lies in the past.
+        missed = datetime.now(timezone.utc) - timedelta(days=3)
+        move_job_into_past(db, "weekly_digest", missed)
+        move_job_into_past(db, "crawl", datetime.now(timezone.utc) + timedelta(days=1))
+
+        proc = start_daemon(config, home)
+        try:
+            wait_for(lambda: len(server.capture.messages) >= 1, 90, "the catch-up digest")
+            time.sleep(3)
+            assert len(server.capture.messages) == 1
+        finally:
+            code, err = stop(proc)
+        assert code == 0, err[-2000:]
+        assert datetime.fromtimestamp(jobs(db)["weekly_digest"], timezone.utc) > datetime.now(timezone.utc)
+
+        # Back again: nothing is due and nothing is sent twice.
+        proc = start_daemon(config, home)
+        time.sleep(4)
+        code, err = stop(proc)
+        assert code == 0
+        assert len(server.capture.messages) == 1
