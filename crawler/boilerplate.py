@@ -89,9 +89,11 @@ RESIDUE_LINES = [
     )
 ]
 # A reporter line: name + 기자/특파원 (+ e-mail), nothing else of substance.
+_ROLE = r"(?:기자|특파원|객원기자|선임기자|전문기자|인턴기자|논설위원|통신원)"
 _REPORTER_LINE = re.compile(
-    rf"^[\[(]?\s*(?:{_NAME}\s*)?(?:{_NAME}\s*(?:기자|특파원|객원기자|선임기자|전문기자|인턴기자|논설위원|통신원)"
-    rf"(?:\s*[,·/]\s*{_NAME}\s*(?:기자|특파원))*)\s*[\])]?\s*(?:{_EMAIL.pattern})?\s*$")
+    rf"^[\[(]?\s*(?:[가-힣A-Za-z]{{1,12}}\s*=\s*)?(?:{_NAME}\s*[,·/]\s*)*{_NAME}\s*{_ROLE}"
+    rf"(?:\s*[,·/]\s*{_NAME}\s*{_ROLE})*\s*[\])]?\s*=?\s*(?:{_EMAIL.pattern})?\s*$")
+_DATELINE_ONLY = re.compile(rf"^[\[(【]\s*[가-힣A-Za-z ]{{1,12}}\s*=\s*[^\])】]{{1,20}}[\])】]\s*(?:{_NAME}\s*{_ROLE})?\s*=?\s*$")
 # Photo credit ending a caption line: "… 사진 공동취재단", "…/사진=연합뉴스", "… [연합뉴스 자료사진]".
 _CAPTION_END = re.compile(r"(?:/\s*사진\s*=\s*\S+|사진\s*(?:공동취재단|제공|=\s*\S+)|\[[^\]]{0,20}(?:자료)?사진\]|"
                           r"\((?:사진|그래픽)\s*=?\s*[^)]{0,20}\)|연합뉴스\s*(?:자료)?사진)\s*$")
@@ -105,7 +107,7 @@ def is_residue(line: str) -> bool:
     if any(p.search(s) for p in RESIDUE_LINES):
         # Long prose that merely contains a footer phrase mid-sentence stays.
         return len(s) < 160 or bool(re.search(r"무단\s*(전재|복제|배포)|재배포", s))
-    if _REPORTER_LINE.match(s):
+    if _REPORTER_LINE.match(s) or _DATELINE_ONLY.match(s):
         return True
     if _EMAIL.search(s) and len(_HANGUL.findall(s)) < 25:
         return True
@@ -129,6 +131,18 @@ def clean_text(text: str) -> str:
     while out and len(out[-1]) < 40 and not re.search(r"[다요]\s*[.\"'”’]?$", out[-1]):
         out.pop()
     return "\n".join(out)
+
+
+def reporter_in(lines) -> str | None:
+    """"홍길동 기자" from a byline line (a short line that is only names, a role and maybe an e-mail)."""
+    for line in lines:
+        line = line.strip()
+        if len(line) > 80 or not (_REPORTER_LINE.match(line) or _DATELINE_ONLY.match(line)):
+            continue
+        match = re.search(rf"(?<![가-힣])({_NAME})\s*({_ROLE})", line)
+        if match:
+            return f"{match.group(1)} {match.group(2)}"
+    return None
 
 
 def strip_dateline(text: str) -> str:

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import trafilatura
 from lxml import html as lxml_html
 
-from crawler.boilerplate import clean_text, prune_tree
+from crawler.boilerplate import clean_text, prune_tree, reporter_in
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,8 @@ def extract(html: str, url: str | None = None, *, fallback_title: str | None = N
     title = meta.title or (getattr(doc, "title", None) if doc is not None else None) or fallback_title
     title = clean_title(title) if title else None
     published = meta.published or korean_date_line(raw_text[:400]) or _doc_date(doc) or fallback_published
-    author = meta.author or (getattr(doc, "author", None) if doc is not None else None) or reporter_from_text(text)
+    author = (meta.author or (getattr(doc, "author", None) if doc is not None else None)
+              or reporter_in(raw_text.splitlines()))
     return Extracted(title=title, text=_drop_title_line(text, title), published=published,
                      author=_clean_author(author), canonical_url=meta.canonical)
 
@@ -284,17 +285,6 @@ def _drop_title_line(text: str, title: str | None) -> str:
     if lines and lines[0].strip() == title.strip():
         return "\n".join(lines[1:])
     return text
-
-
-_REPORTER = re.compile(r"([가-힣]{2,4})\s*(기자|특파원)")
-
-
-def reporter_from_text(text: str) -> str | None:
-    head = text[:300]
-    match = _REPORTER.search(head)
-    if match:
-        return f"{match.group(1)} {match.group(2)}"
-    return None
 
 
 def _clean_author(author: str | None) -> str | None:

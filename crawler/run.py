@@ -116,6 +116,8 @@ def run_crawl(config: Config, *, source_names: list[str] | None = None, now: dat
                     process = AsyncCrawlerProcess(settings)
                     for name in ("scrapy", "twisted", "py.warnings"):
                         logging.getLogger(name).setLevel(log_level)
+                    if log_level != "DEBUG":
+                        logging.getLogger("scrapy.downloadermiddlewares.retry").setLevel(logging.CRITICAL)
                     crawler = process.create_crawler(NewsSpider)
                     process.crawl(crawler, ctx=ctx)
                     process.start()

@@ -98,6 +98,8 @@ def setup_logging(verbose: int, quiet: bool) -> None:
     if verbose < 1:
         for chatty in ("crawler.ingest", "crawler.seeds", "crawler.spiders.news"):
             logging.getLogger(chatty).setLevel(logging.WARNING)
+        # Scrapy's own "Gave up retrying" errors repeat what the crawl summary reports per source
+        logging.getLogger("scrapy.downloadermiddlewares.retry").setLevel(logging.CRITICAL)
 
 
 def main(argv: list[str] | None = None) -> int:

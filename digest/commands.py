@@ -48,7 +48,10 @@ def crawl(config: Config, sources: list[str] | None, *, progress: bool | None = 
     else:
         print(title)
         print(plain_table(result.counts))
-    if result.failed_sources:
+    if result.failed_sources and len(result.failed_sources) == len(result.counts):
+        print(f"모든 출처({len(result.counts)}곳)에 접속하지 못했습니다: 네트워크 연결을 확인하세요. "
+              f"네트워크 없이 전 과정을 보려면: chipwatch demo", file=sys.stderr)
+    elif result.failed_sources:
         print(f"실패한 출처 {len(result.failed_sources)}곳: {', '.join(result.failed_sources)} "
               f"(다른 출처는 정상 수집)", file=sys.stderr)
     if not config.sources:

@@ -63,17 +63,17 @@ def failure_reason(failure) -> str:
     text = str(exc).lower()
     if "maxsize" in text or "larger than" in text or "exceeds" in text:
         return "too_large"
-    if isinstance(exc, (DNSLookupError, ConnectError, ConnectionRefusedError)):
-        return "network_error"
     return "network_error"
 
 
 def failure_message(failure) -> str:
     exc = failure.value
+    name = type(exc).__name__
     if isinstance(exc, HttpError):
         return f"HTTP {exc.response.status}"
-    if isinstance(exc, DNSLookupError):
-        return "DNS 조회 실패 (네트워크 또는 주소 확인)"
+    if isinstance(exc, DNSLookupError) or "Resolve" in name or "DNS" in name:
+        host = urlsplit(failure.request.url).hostname if getattr(failure, "request", None) else ""
+        return f"DNS 조회 실패: {host} (네트워크 연결 또는 주소를 확인하세요)"
     if isinstance(exc, ConnectionRefusedError):
         return "연결 거부"
     if isinstance(exc, (TwistedTimeoutError, TCPTimedOutError)):
@@ -191,9 +191,9 @@ class NewsSpider(scrapy.Spider):
         reason = failure_reason(failure)
         message = failure_message(failure)
         if request.meta.get("depth", 0) == 0:
-            stats.error = f"{message} ({request.url})"
+            stats.error = message if request.url in message or "DNS" in message else f"{message} ({request.url})"
         self.ctx.stats.drop(source, f"source:{reason}")
-        log.warning("%s: source %s failed: %s", source, request.url, message)
+        log.info("%s: source %s failed: %s", source, request.url, message)
 
     # ---------------------------------------------------------------- articles
 
