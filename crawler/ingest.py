@@ -38,7 +38,9 @@ def find_duplicate(store: Store, analysis: Analysis) -> tuple[str, str, int | No
     new = dedup.Fingerprint(analysis.signature, analysis.shingles, analysis.scheme)
     best = None
     best_score = 0.0
-    for row in store.lsh_candidates(analysis.band_keys):
+    candidates = {row.id: row for row in store.lsh_candidates(analysis.band_keys)}
+    candidates.update({row.id: row for row in store.seed_fingerprints()})
+    for row in candidates.values():
         old = dedup.Fingerprint(row.signature, row.shingles, row.scheme)
         if old.scheme != new.scheme:
             continue

@@ -11,12 +11,14 @@ from pathlib import Path
 from crawler import dedup
 from crawler.decode import read_saved_page
 from crawler.errors import ConfigError
+from crawler.boilerplate import clean_text
 from crawler.extract import ExtractError, extract
 from crawler.store import Store
 
 log = logging.getLogger(__name__)
 
 SEED_SUFFIXES = (".txt", ".html", ".htm")
+SEED_PIPELINE_VERSION = f"clean-v1/{dedup.SCHEME}".encode()   # part of the stored hash: a change re-fingerprints
 
 
 def seed_files(folder: Path) -> list[Path]:
@@ -28,7 +30,9 @@ def seed_files(folder: Path) -> list[Path]:
 def seed_text(path: Path) -> tuple[str | None, str]:
     """(title, text) of a seed: .txt as it is (first non-empty line as title), .html through extraction."""
     if path.suffix.lower() == ".txt":
-        text = path.read_text(encoding="utf-8", errors="replace")
+        # A seed is a page as a reader saw it, portal residue included; clean it like an extracted article so
+        # both sides of the comparison hold the same kind of text.
+        text = clean_text(path.read_text(encoding="utf-8", errors="replace"))
         title = next((line.strip() for line in text.splitlines() if len(line.strip()) > 15), None)
         return title, text
     html = read_saved_page(path)
@@ -44,7 +48,7 @@ def sync_seeds(store: Store, folder: Path, now: datetime) -> int:
     stored = store.seed_hashes()
     changed = 0
     for path in seed_files(folder):
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = hashlib.sha256(path.read_bytes() + SEED_PIPELINE_VERSION).hexdigest()
         if stored.get(path.name) == digest:
             continue
         title, text = seed_text(path)

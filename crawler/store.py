@@ -325,6 +325,12 @@ class Store:
         out = [FingerprintRow(r.id, r.kind, r.ref, r.article_id, r.signature, r.shingles, r.scheme) for r in rows]
         return sorted(out, key=lambda r: order[r.id])
 
+    def seed_fingerprints(self) -> list[FingerprintRow]:
+        """Every seed's fingerprint: new articles are compared with all of them, not only LSH candidates."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(fingerprints).where(fingerprints.c.kind == "seed")).all()
+        return [FingerprintRow(r.id, r.kind, r.ref, r.article_id, r.signature, r.shingles, r.scheme) for r in rows]
+
     def article_story(self, article_id: int) -> int | None:
         with self.engine.connect() as conn:
             return conn.execute(sa.select(articles.c.story_id).where(articles.c.id == article_id)).scalar()

@@ -1,0 +1,68 @@
+"""Relevance on labelled cases (tests/data/relevance_cases.jsonl), spacing/particle variants, English word
+boundaries, hard negatives, and topic-file validation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from crawler.configuration import builtin_dir
+from crawler.relevance import judge
+from crawler.topic import TopicError, load_topic, term_pattern
+
+TOPIC = load_topic(builtin_dir() / "config" / "topic.toml")
+CASES = [json.loads(line) for line in (Path(__file__).parent / "data" / "relevance_cases.jsonl")
+         .read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c['id']}-{c['kind']}")
+def test_labelled_case(case):
+    verdict = judge(case["title"], case["text"], TOPIC)
+    assert verdict.relevant == case["relevant"], (verdict.score, verdict.matched)
+
+
+def test_labelled_set_has_hard_negatives_of_every_kind():
+    kinds = {c["kind"] for c in CASES if not c["relevant"]}
+    assert {"exports-rising", "earnings", "share-price", "chatbot", "steel-tariffs", "other-controls",
+            "near-miss"} <= kinds
+
+
+@pytest.mark.parametrize("text", ["수출통제", "수출 통제", "수출통제를", "수출 통제에", "수출통제가", "수출  통제의"])
+def test_spacing_and_particles(text):
+    assert term_pattern("수출통제").search(f"미국의 {text} 강화")
+
+
+@pytest.mark.parametrize("term, text, hit", [
+    ("H20", "엔비디아 H20을 허가", True), ("H20", "엔비디아 H200 수출", False), ("BIS", "BISON 펀드", False),
+    ("BIS", "미국 BIS는", True), ("Nvidia", "NVIDIA's chips", True), ("export controls", "Export Controls on", True),
+])
+def test_english_terms_are_whole_words_ignoring_case(term, text, hit):
+    assert bool(term_pattern(term).search(text)) is hit
+
+
+def test_matched_terms_lead_with_the_topic_not_places():
+    v = judge("美, 엔비디아 H20 수출통제 강화", "미국 상무부가 중국에 대한 H20 수출통제를 강화했다. 중국은 반발했다.", TOPIC)
+    assert v.relevant and v.matched[0] == "수출통제" and "H20" in v.matched
+
+
+def test_a_passing_mention_does_not_make_an_article_relevant():
+    body = "삼성전자가 3분기 영업이익 12조 원을 냈다. 메모리 반도체 가격이 올랐다. " * 4 + "중국 수출 규제 영향은 제한적이다."
+    assert not judge("삼성전자 3분기 실적 발표", body, TOPIC).relevant
+
+
+@pytest.mark.parametrize("text, key", [
+    ('name = "x"\nthreshold = "high"\n[[groups]]\nname = "a"\nterms = ["b"]\n', "threshold"),
+    ('name = "x"\n[[groups]]\nname = "a"\nterms = ["b"]\nwieght = 2\n', "groups[1].wieght"),
+    ('name = "x"\n[[groups]]\nname = "a"\nterms = ["b", 3]\n', "groups[1].terms[2]"),
+    ('name = "x"\n[[groups]]\nterms = ["b"]\n', "groups[1].name"),
+    ('name = "x"\n', "groups"),
+    ('name = "x"\n[[groups]]\nname = "a"\nterms = ["b"]\n[negatives]\npoint = 1\n', "negatives.point"),
+])
+def test_topic_file_errors_name_the_key_and_the_file(tmp_path, text, key):
+    path = tmp_path / "topic.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(TopicError) as err:
+        load_topic(path)
+    assert key in str(err.value) and str(path) in str(err.value)

@@ -1,0 +1,63 @@
+"""Story grouping on the sample web's labelled events: independently worded reports of one event are one story;
+different events on the same topic (all about 엔비디아, 중국, 수출통제) are not."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from crawler.analyse import topic_terms
+from crawler.configuration import builtin_dir
+from crawler.stories import StoryFeatures, key_tokens, same_story, story_features, strip_particle
+from crawler.topic import load_topic
+from digest.sampleweb import DEFAULT_ROOT, load_articles
+
+NOW = datetime(2026, 11, 24, tzinfo=timezone.utc)
+TERMS = topic_terms(load_topic(builtin_dir() / "config" / "topic.toml"))
+REPORTS = [a for a in load_articles(DEFAULT_ROOT, NOW) if a.expect == "kept" and a.story]
+
+
+def features(a, published=None) -> StoryFeatures:
+    return story_features(a.title, "\n".join(a.paragraphs), published or a.published, TERMS)
+
+
+PAIRS = list(itertools.combinations(REPORTS, 2))
+
+
+@pytest.mark.parametrize("a, b", [(a, b) for a, b in PAIRS if a.story == b.story], ids=lambda a: a.id)
+def test_reports_of_one_event_are_one_story(a, b):
+    assert same_story(features(a), features(b))
+
+
+@pytest.mark.parametrize("a, b", [(a, b) for a, b in PAIRS if a.story != b.story], ids=lambda a: a.id)
+def test_different_events_are_different_stories(a, b):
+    assert not same_story(features(a), features(b))
+
+
+def test_pairwise_precision_and_recall():
+    tp = fp = fn = 0
+    for a, b in PAIRS:
+        predicted, actual = same_story(features(a), features(b)), a.story == b.story
+        tp += predicted and actual
+        fp += predicted and not actual
+        fn += actual and not predicted
+    assert tp / (tp + fp) >= 0.95 and tp / (tp + fn) >= 0.9
+
+
+def test_reports_far_apart_in_time_are_not_one_story():
+    a, b = [r for r in REPORTS if r.story == "hbm-rule"][:2]
+    assert not same_story(features(a), features(b, a.published + timedelta(days=10)))
+
+
+def test_features_round_trip_through_json():
+    f = features(REPORTS[0])
+    assert StoryFeatures.from_json(f.to_json()) == f
+
+
+def test_tokens_strip_particles_and_drop_topic_words_and_predicates():
+    assert strip_particle("상무부가") == "상무부" and strip_particle("싱가포르를") == "싱가포르"
+    tokens = key_tokens("미국 상무부가 H20 수출을 막았다고 밝혔다 140곳", frozenset({"h20"}))
+    assert "상무부" in tokens and "140" in tokens
+    assert "h20" not in tokens and "밝혔다" not in tokens
