@@ -113,11 +113,9 @@ def run_crawl(config: Config, *, source_names: list[str] | None = None, now: dat
                 if sources:
                     settings = scrapy_settings(config.crawl, log_level=log_level)
                     settings["LOG_INSTALL_ROOT_HANDLER"] = False     # our handler (digest.cli) prints the lines
+                    _quiet_scrapy(log_level)
                     process = AsyncCrawlerProcess(settings)
-                    for name in ("scrapy", "twisted", "py.warnings"):
-                        logging.getLogger(name).setLevel(log_level)
-                    if log_level != "DEBUG":
-                        logging.getLogger("scrapy.downloadermiddlewares.retry").setLevel(logging.CRITICAL)
+                    _quiet_scrapy(log_level)     # Scrapy resets levels while it starts
                     crawler = process.create_crawler(NewsSpider)
                     process.crawl(crawler, ctx=ctx)
                     process.start()
@@ -132,6 +130,14 @@ def run_crawl(config: Config, *, source_names: list[str] | None = None, now: dat
             store.finish_crawl(crawl_id, finished, status, counts)
             store.close()
     return CrawlResult(crawl_id, started, finished, status, counts)
+
+
+def _quiet_scrapy(log_level: str) -> None:
+    for name in ("scrapy", "twisted", "py.warnings", "scrapy.utils.log", "scrapy.crawler", "scrapy.middleware",
+                 "scrapy.core.engine", "scrapy.extensions.telnet", "scrapy.addons"):
+        logging.getLogger(name).setLevel(log_level)
+    if log_level != "DEBUG":
+        logging.getLogger("scrapy.downloadermiddlewares.retry").setLevel(logging.CRITICAL)
 
 
 def _init_worker(topic_path: str) -> None:

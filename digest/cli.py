@@ -89,6 +89,17 @@ def setup_logging(verbose: int, quiet: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setLevel(level)   # on the handler too: Scrapy resets the root logger's level when it starts
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S"))
+    third_party_min = logging.DEBUG if verbose > 1 else logging.WARNING
+
+    def third_party_filter(record: logging.LogRecord) -> bool:
+        # Scrapy reconfigures its loggers' levels when it starts; a filter on our handler stays in force.
+        if record.name.startswith(("scrapy", "twisted", "py.warnings", "trafilatura", "htmldate")):
+            if record.name == "scrapy.downloadermiddlewares.retry" and verbose < 2:
+                return False
+            return record.levelno >= third_party_min
+        return True
+
+    handler.addFilter(third_party_filter)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -104,3 +104,22 @@ def test_without_smtp_the_digest_goes_to_the_outbox(crawled_home, tmp_path):
     assert emls[0].with_suffix(".html").exists()
     msg = email.message_from_bytes(emls[0].read_bytes(), policy=email.policy.default)
     assert msg.get_content_type() == "multipart/alternative"
+
+
+def test_two_sends_racing_produce_one_email(crawled_home, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    with SmtpServer(tmp_path) as server:
+        block = (f'[smtp]\nhost = "127.0.0.1"\nport = {server.port}\nsecurity = "none"\ntimeout = 5\n'
+                 '[digest]\nrecipients = ["analyst@example.com"]\noutbox = "outbox"\n')
+        home, config = fresh_copy(crawled_home, tmp_path, block)
+        env = {k: v for k, v in os.environ.items() if k != "CHIPWATCH_CONFIG"}
+        procs = [subprocess.Popen([sys.executable, "-m", "digest.cli", "--config", str(config), "digest", "send"],
+                                  cwd=home, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for _ in range(2)]
+        outputs = [p.communicate(timeout=120) for p in procs]
+        assert all(p.returncode == 0 for p in procs), outputs
+        assert len(server.capture.messages) == 1
+        assert sum("보냈습니다" in out for out, _ in outputs) == 1
