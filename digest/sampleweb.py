@@ -347,6 +347,14 @@ class SampleWeb:
         return 404, {"Content-Type": "text/html; charset=utf-8"}, "<h1>404 페이지를 찾을 수 없습니다</h1>".encode()
 
     def _hostile(self, path: str) -> tuple[int, dict[str, str], bytes]:
+        if path == "/hostile/feed.xml":
+            links = [p for p in HOSTILE if p != "/hostile/not-xml.xml"]
+            items = "".join(f"<item><title>hostile {i}</title><link>{self.base_url}{p}</link></item>"
+                            for i, p in enumerate(links))
+            items += ("<item><title>js</title><link>javascript:alert(1)</link></item>"
+                      "<item><title>file</title><link>file:///etc/passwd</link></item>")
+            body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>hostile</title>{items}</channel></rss>'
+            return 200, {"Content-Type": "application/rss+xml"}, body.encode()
         if path == "/hostile/redirect-loop":
             return 302, {"Location": "/hostile/redirect-loop"}, b""
         if path.startswith("/hostile/redirect-chain/"):
