@@ -49,7 +49,8 @@ def build_story(story_id: int, items: list[StoryArticle]) -> DigestStory:
         seen_outlets.add(a.source)
         others.append(_ref(a))
     matched = tuple(dict.fromkeys([*lead.matched, *(t for a in kept for t in a.matched)]))
-    return DigestStory(story_id=story_id, lead=_ref(lead), summary=summarize(lead.text), matched_terms=matched,
+    return DigestStory(story_id=story_id, lead=_ref(lead), summary=summarize(lead.text, title=lead.title),
+                       matched_terms=matched,
                        others=tuple(others), relevance=max(a.relevance for a in kept))
 
 

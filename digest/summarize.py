@@ -19,7 +19,7 @@ from crawler.boilerplate import is_residue, strip_dateline
 
 MAX_SENTENCES = 3
 MAX_CHARS = 300
-MIN_SENTENCE_CHARS = 10     # shorter pieces are fragments ("네.", "사진=뉴스1"); tuned on tests/test_summarize.py
+MIN_SENTENCE_CHARS = 8      # shorter pieces are fragments ("네.", "사진=뉴스1"); checked on ../shared/korean-data gold texts
 SUBHEAD_MAX_CHARS = 60      # a line this short without sentence-final punctuation is a subhead or caption
 CAPTION_MAX_CHARS = 160     # a longer line with a credit at its end is prose followed by a credit
 ELLIPSIS = "…"
@@ -102,21 +102,23 @@ def is_prose_line(line: str) -> bool:
 
 
 def is_prose_sentence(sentence: str) -> bool:
-    """A sentence worth quoting: long enough, not boilerplate, not a sign-off or a list bullet."""
-    return (len(sentence) >= MIN_SENTENCE_CHARS and not is_residue(sentence)
+    """A sentence worth quoting: long enough, ends like a sentence, not boilerplate, a sign-off or a bullet."""
+    return (len(sentence) >= MIN_SENTENCE_CHARS and bool(_SENTENCE_FINAL.search(sentence))
+            and not is_residue(sentence)
             and not _JUNK_SENTENCE.search(sentence) and not _CAPTION_LINE.search(sentence))
 
 
 def _ends_sentence(line: str, match: re.Match[str]) -> bool:
-    if match.group().startswith((".",)) and len(match.group().rstrip(_CLOSERS)) == 1:
-        word = re.search(r"([A-Za-z0-9.]+)$", line[: match.start()])
-        if word:
-            token = word.group(1).lower()
-            if token.isdigit() or token in _ABBREVIATIONS:
-                return False
-            if re.fullmatch(r"(?:[a-z]\.)*[a-z]", token) and len(token) <= 5 and word.group(1)[-1].isupper():
-                return False                                   # initials: U.S, J, K.S
-    return True
+    """A lone period after an initial, an abbreviation or a number ("U.S.", "Corp.", "2026. 11.") ends nothing."""
+    if match.group().rstrip(_CLOSERS) != ".":
+        return True
+    word = re.search(r"[A-Za-z0-9.]+$", line[: match.start()])
+    if not word:
+        return True
+    token = word.group()
+    if token.isdigit() or token.lower() in _ABBREVIATIONS:
+        return False
+    return not re.fullmatch(r"(?:[A-Z]\.)*[A-Z]", token)       # initials: U.S, J, K.S
 
 
 def split_sentences(text: str) -> list[str]:
@@ -160,11 +162,10 @@ def summarize(text: str, *, max_sentences: int = MAX_SENTENCES, max_chars: int =
     """
     picked: list[str] = []
     length = 0
-    title_key = re.sub(r"\W", "", normalise(title)) if title else None
     for raw_line in normalise(text).split("\n"):
         line = strip_leading_meta(raw_line)
-        if title_key and not picked and re.sub(r"\W", "", line) == title_key:
-            continue
+        if title and not picked:
+            line = strip_title(line, title)
         if not is_prose_line(line):
             continue
         for sentence in split_sentences(line):
@@ -180,3 +181,20 @@ def summarize(text: str, *, max_sentences: int = MAX_SENTENCES, max_chars: int =
             if len(picked) >= max_sentences:
                 return " ".join(picked)
     return " ".join(picked)
+
+
+def strip_title(line: str, title: str) -> str:
+    """``line`` without the article title at its start (pages often glue the headline to the lead)."""
+    key = re.sub(r"\s", "", normalise(title))
+    if len(key) < 4:
+        return line
+    seen = 0
+    for index, char in enumerate(line):
+        if char.isspace():
+            continue
+        if seen == len(key) or char != key[seen]:
+            break
+        seen += 1
+        if seen == len(key):
+            return strip_leading_meta(line[index + 1:].lstrip(" .…:-—"))
+    return line
