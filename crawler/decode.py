@@ -1,31 +1,43 @@
 """Bytes of a Korean web page -> text without mojibake.
 
-Order of evidence: byte-order mark, the HTTP header charset, the ``<meta>`` (or XML) declaration, then
-detection.  EUC-KR labels map to CP949, its superset, so the CP949-only syllables (똠, 햏, 펲…) that real
-"EUC-KR" pages contain decode.  A declaration that does not fit the bytes (a header saying UTF-8 over EUC-KR
-bytes declared EUC-KR in ``<meta>``, see shared/notes/stack-facts.md §1) is detected by strict decoding and the
-next candidate is tried; only the last resort replaces undecodable bytes.
+Order of evidence: byte-order mark, the HTTP header charset, the ``<meta>`` (or XML) declaration, then detection.
+EUC-KR labels (``euc-kr``, ``ks_c_5601-1987``, ``x-windows-949``…) map to CP949, its superset, so the
+CP949-only syllables (똠, 햏, 펲…) that real "EUC-KR" pages contain decode.  A declaration is only believed when
+the bytes decode under it without error: a header saying UTF-8 over EUC-KR bytes declared EUC-KR in ``<meta>``
+(shared/notes/stack-facts.md §1) fails strict UTF-8 decoding, so the ``<meta>`` charset is tried next.  Two
+labels that never fail are checked against the bytes instead: a western single-byte label (latin-1, cp1252)
+over bytes that are valid CP949 Korean, and a CP949 label over bytes that are valid UTF-8 Korean, are both
+overruled.  Only the very last resort replaces undecodable bytes (with U+FFFD).
 """
 
 from __future__ import annotations
 
 import codecs
 import gzip
+import logging
 import re
 from pathlib import Path
 
+log = logging.getLogger(__name__)
+
 MAX_SAVED_PAGE_BYTES = 20_000_000   # `chipwatch extract` refuses larger files (a gzip bomb among them)
+DECLARATION_WINDOW = 4096           # the <meta charset> must sit in the first bytes (the HTML standard says 1024;
+                                    # Korean portals put scripts first, 4 KB covers the pages in korean-data)
 
 _KOREAN_ALIASES = {"euc-kr": "cp949", "euckr": "cp949", "euc_kr": "cp949", "ks_c_5601-1987": "cp949",
-                   "ks_c_5601": "cp949", "ksc5601": "cp949", "x-windows-949": "cp949", "windows-949": "cp949",
-                   "uhc": "cp949", "ms949": "cp949", "korean": "cp949", "iso-2022-kr": "iso2022_kr"}
+                   "ks_c_5601": "cp949", "ksc5601": "cp949", "ksc_5601": "cp949", "ks_x_1001": "cp949",
+                   "x-windows-949": "cp949", "windows-949": "cp949", "uhc": "cp949", "ms949": "cp949",
+                   "korean": "cp949", "csksc56011987": "cp949", "iso-ir-149": "cp949", "iso-2022-kr": "iso2022_kr"}
+_WESTERN = frozenset({"ascii", "latin-1", "iso8859-1", "cp1252", "iso8859-15"})
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-.]+)["']""", re.I)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-:.]+)", re.I)
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+_LATIN1_SUPPLEMENT = re.compile("[\u0080-\u00ff]")
 
 
 def normalize_charset(label: str | None) -> str | None:
-    """A Python codec name for a declared charset label, or None if unknown."""
+    """A Python codec name for a declared charset label (EUC-KR family -> cp949), or None if unknown."""
     if not label:
         return None
     label = label.strip().strip("\"'").lower()
@@ -36,12 +48,13 @@ def normalize_charset(label: str | None) -> str | None:
         return None
     if name in ("euc_kr", "cp949"):
         return "cp949"
-    if name in ("ascii", "latin-1", "iso8859-1", "cp1252"):   # browsers treat these as windows-1252
-        return "cp1252"
+    if name in _WESTERN:
+        return "cp1252"          # what browsers do with these labels
     return name
 
 
 def header_charset(content_type: str | None) -> str | None:
+    """The charset of a Content-Type header value, normalised."""
     if not content_type:
         return None
     match = _HEADER_CHARSET.search(content_type)
@@ -49,10 +62,56 @@ def header_charset(content_type: str | None) -> str | None:
 
 
 def declared_charset(body: bytes) -> str | None:
-    """The charset a page declares in its first 4 KB (``<meta charset>``, http-equiv, or the XML declaration)."""
-    head = body[:4096]
+    """The charset a page declares near its start (``<meta charset>``, http-equiv, or the XML declaration)."""
+    head = body[:DECLARATION_WINDOW]
     match = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
     return normalize_charset(match.group(1).decode("ascii", "ignore")) if match else None
+
+
+def decode_html(body: bytes, content_type: str | None = None, declared_text: str | None = None) -> str:
+    """Decode an HTML (or XML) page; see the module docstring for the order of evidence.
+
+    ``declared_text`` is what Scrapy's ``response.text`` gave: it is returned as is when it is clean (no U+FFFD,
+    no western mojibake) and the bytes really are in the charset the page leads with, which spares a decode.
+    """
+    bom = _bom(body)
+    if bom:
+        return body.decode(bom, errors="replace")
+    candidates: list[str] = []
+    for enc in (header_charset(content_type), declared_charset(body)):
+        if enc and enc not in candidates:
+            candidates.append(enc)
+    if declared_text is not None and candidates and _looks_clean(declared_text):
+        if _fits(body, candidates[0]):
+            return declared_text
+    for enc in candidates:
+        if not _fits(body, enc):
+            log.debug("declared charset %s does not fit the bytes; trying the next candidate", enc)
+            continue
+        return body.decode(enc)
+    return detect(body)
+
+
+def _fits(body: bytes, enc: str) -> bool:
+    """The bytes decode strictly under ``enc`` and, for labels that never fail, are not Korean in disguise."""
+    if enc == "cp1252":
+        return _strict(body, enc) is not None and not _is_korean(body, "cp949") and not _is_korean(body, "utf-8")
+    if enc == "cp949" and _is_korean(body, "utf-8"):
+        return False             # valid UTF-8 Korean is never accidental: the label is wrong
+    return _strict(body, enc) is not None
+
+
+def _is_korean(body: bytes, enc: str) -> bool:
+    text = _strict(body, enc)
+    return text is not None and len(_HANGUL.findall(text[:50_000])) >= 10
+
+
+def _looks_clean(text: str) -> bool:
+    if "\ufffd" in text:
+        return False
+    sample = text[:50_000]
+    # EUC-KR bytes read as latin-1 look like "Ã¤Â°": many U+0080–U+00FF characters and no Hangul.
+    return bool(_HANGUL.search(sample)) or len(_LATIN1_SUPPLEMENT.findall(sample)) < 20
 
 
 def _strict(body: bytes, encoding: str) -> str | None:
@@ -70,16 +129,9 @@ def _bom(body: bytes) -> str | None:
     return None
 
 
-_HANGUL = re.compile("[\uac00-\ud7a3]")
-
-
-def _looks_cp949(body: bytes) -> bool:
-    text = _strict(body, "cp949")
-    return text is not None and len(_HANGUL.findall(text[:20000])) >= 20
-
-
 def detect(body: bytes) -> str:
-    """Best-guess decoding of undeclared bytes: UTF-8, then CP949 (most Korean legacy pages), then detection."""
+    """Undeclared (or wrongly declared) bytes: UTF-8, then CP949 (most Korean legacy pages), then
+    charset-normalizer; CP949 with replacement characters as the last resort."""
     for enc in ("utf-8", "cp949"):
         text = _strict(body, enc)
         if text is not None:
@@ -92,51 +144,28 @@ def detect(body: bytes) -> str:
             text = _strict(body, best.encoding)
             if text is not None:
                 return text
-    except Exception:  # noqa: BLE001 - detection is a best effort
-        pass
-    # Last resort: CP949 with replacement keeps the Korean parts readable.
-    return body.decode("cp949", errors="replace")
-
-
-def decode_html(body: bytes, content_type: str | None = None, declared_text: str | None = None) -> str:
-    """Decode an HTML (or XML) page; see the module docstring for the order of evidence.
-
-    ``declared_text`` is Scrapy's ``response.text`` when available: it is used when it holds no replacement
-    characters and agrees with the page's own declaration, which spares a second decode.
-    """
-    bom = _bom(body)
-    if bom:
-        return body.decode(bom, errors="replace")
-    candidates = []
-    for enc in (header_charset(content_type), declared_charset(body)):
-        if enc and enc not in candidates:
-            candidates.append(enc)
-    if declared_text is not None and "\ufffd" not in declared_text and candidates:
-        # Scrapy followed the header first; trust it only when the bytes really are in that charset.
-        if _strict(body, candidates[0]) is not None:
-            return declared_text
-    for enc in candidates:
-        if enc == "cp1252" and _looks_cp949(body):
-            return body.decode("cp949")          # Korean bytes under a wrong western label
-        text = _strict(body, enc)
-        if text is not None:
-            return text
-    if candidates and candidates[0] == "utf-8":
-        # A wrong UTF-8 claim over Korean legacy bytes: CP949 first.
-        text = _strict(body, "cp949")
-        if text is not None:
-            return text
-    return detect(body)
+    except Exception as exc:  # noqa: BLE001 - detection is a best effort
+        log.debug("charset detection failed: %s", exc)
+    # Mostly-Korean bytes with a few broken sequences (a truncated download): keep the Korean readable.
+    utf8 = body.decode("utf-8", errors="replace")
+    cp949 = body.decode("cp949", errors="replace")
+    return utf8 if utf8.count("\ufffd") < cp949.count("\ufffd") else cp949
 
 
 def read_saved_page(path: Path) -> str:
-    """A saved page (.html, .htm, .gz in any Korean encoding) -> text."""
-    raw = Path(path).read_bytes()
+    """A saved page (.html, .htm, .gz — gzip is recognised by its magic bytes — in any Korean encoding) -> text.
+    Raises ValueError (Korean message) for files over :data:`MAX_SAVED_PAGE_BYTES`, compressed or not, and for
+    a damaged gzip file."""
+    path = Path(path)
+    if path.stat().st_size > MAX_SAVED_PAGE_BYTES:
+        raise ValueError(f"파일이 {MAX_SAVED_PAGE_BYTES // 1_000_000} MB를 넘습니다: {path.name}")
+    raw = path.read_bytes()
     if raw[:2] == b"\x1f\x8b":
-        with gzip.open(path, "rb") as fh:
-            raw = fh.read(MAX_SAVED_PAGE_BYTES + 1)
+        try:
+            with gzip.open(path, "rb") as fh:
+                raw = fh.read(MAX_SAVED_PAGE_BYTES + 1)
+        except (OSError, EOFError) as exc:
+            raise ValueError(f"gzip 파일이 손상되었습니다: {path.name} ({exc})") from None
         if len(raw) > MAX_SAVED_PAGE_BYTES:
-            raise ValueError(f"압축을 푼 크기가 {MAX_SAVED_PAGE_BYTES // 1_000_000} MB를 넘습니다")
-    elif len(raw) > MAX_SAVED_PAGE_BYTES:
-        raise ValueError(f"파일이 {MAX_SAVED_PAGE_BYTES // 1_000_000} MB를 넘습니다")
+            raise ValueError(f"압축을 푼 크기가 {MAX_SAVED_PAGE_BYTES // 1_000_000} MB를 넘습니다: {path.name}")
     return decode_html(raw)

@@ -24,7 +24,7 @@ SHINGLE = 4              # characters per shingle, whitespace and punctuation re
                          # overlap of unrelated Korean news low (≈0.02–0.06 Jaccard) while copies stay ≈0.7–1.0
 SEED = 1
 BANDS, ROWS = 32, 4      # LSH: candidates from Jaccard ≈ (1/BANDS)^(1/ROWS) ≈ 0.42 upwards
-SCHEME = f"datasketch-2.0/affine32/crc32/k{SHINGLE}/p{NUM_PERM}/s{SEED}"
+SCHEME = f"datasketch-2.0/affine32/crc32/k{SHINGLE}/p{NUM_PERM}/s{SEED}/lsh{BANDS}x{ROWS}b"
 
 NEAR_DUP_CONTAINMENT = 0.6   # tuned on tests/test_dedup.py: trimmed/reworded copies ≥ 0.75, rewrites ≤ 0.35
 NEAR_DUP_JACCARD = 0.5       # either suffices
@@ -77,7 +77,8 @@ def band_keys(fp: Fingerprint) -> list[tuple[int, int]]:
     values = _values(fp)
     keys = []
     for band in range(BANDS):
-        chunk = values[band * ROWS:(band + 1) * ROWS].tobytes()
+        # the band number is hashed in, so a key alone identifies (band, rows): one indexed IN query finds all
+        chunk = struct.pack("<H", band) + values[band * ROWS:(band + 1) * ROWS].tobytes()
         digest = hashlib.blake2b(chunk, digest_size=8).digest()
         keys.append((band, struct.unpack("<q", digest)[0] >> 1))
     return keys

@@ -51,20 +51,54 @@ def find_duplicate(store: Store, analysis: Analysis) -> tuple[str, str, int | No
     return best
 
 
-def find_story(store: Store, analysis: Analysis, now: datetime) -> int | None:
+class StoryIndex:
+    """The relevant articles a new report may join, parsed once per crawl, with an inverted token index.
+
+    Loading and parsing every candidate from the database for every new article was quadratic in the crawl's
+    size; here each stored article is parsed once, and only articles sharing MIN_SHARED tokens are scored.
+    """
+
+    MIN_SHARED = 2          # fewer shared content tokens cannot reach stories.SAME_STORY_SCORE
+
+    def __init__(self, store: Store, since: datetime, until: datetime):
+        self.items: dict[int, tuple[int, stories.StoryFeatures, datetime]] = {}
+        self.postings: dict[str, list[int]] = {}
+        for cand in store.story_candidates(since, until):
+            features = stories.StoryFeatures.from_json(cand.features)
+            self.add(cand.article_id, cand.story_id, features, features.published or since)
+
+    def add(self, article_id: int, story_id: int, features: stories.StoryFeatures, when: datetime) -> None:
+        self.items[article_id] = (story_id, features, when)
+        for token in features.lead:
+            self.postings.setdefault(token, []).append(article_id)
+
+    def best_story(self, mine: stories.StoryFeatures, when: datetime) -> int | None:
+        shared: dict[int, int] = {}
+        for token in mine.lead:
+            for aid in self.postings.get(token, ()):
+                shared[aid] = shared.get(aid, 0) + 1
+        best, best_score = None, 0.0
+        for aid, n in shared.items():
+            if n < self.MIN_SHARED:
+                continue
+            story_id, other, other_when = self.items[aid]
+            if abs(other_when - when) > STORY_WINDOW:
+                continue
+            score = stories.story_score(mine, other)
+            if score >= stories.SAME_STORY_SCORE and score > best_score:
+                best, best_score = story_id, score
+        return best
+
+
+def find_story(store: Store, analysis: Analysis, now: datetime, index: StoryIndex | None = None) -> int | None:
     """The story of the most similar relevant article within STORY_WINDOW, if it is the same event."""
     if not analysis.features:
         return None
     when = analysis.published or analysis.page.fetched_at
     mine = stories.StoryFeatures.from_json(analysis.features)
-    best, best_score = None, 0.0
-    for cand in store.story_candidates(when - STORY_WINDOW, when + STORY_WINDOW):
-        other = stories.StoryFeatures.from_json(cand.features)
-        if stories.same_story(mine, other):
-            score = stories.story_score(mine, other)
-            if score > best_score:
-                best, best_score = cand.story_id, score
-    return best
+    if index is None:
+        index = StoryIndex(store, when - STORY_WINDOW, when + STORY_WINDOW)
+    return index.best_story(mine, when)
 
 
 def decide_verdict(analysis: Analysis, duplicate_kind: str | None, now: datetime, max_age_days: int) -> str:
@@ -82,7 +116,8 @@ def decide_verdict(analysis: Analysis, duplicate_kind: str | None, now: datetime
     return "kept"
 
 
-def ingest(store: Store, analysis: Analysis, *, now: datetime, max_age_days: int, crawl_id: int | None) -> Ingested:
+def ingest(store: Store, analysis: Analysis, *, now: datetime, max_age_days: int, crawl_id: int | None,
+           story_index: StoryIndex | None = None) -> Ingested:
     page = analysis.page
     url = final_url(analysis)
     aliases = tuple(dict.fromkeys(u for u in (page.requested_url, canonicalize(page.requested_url), page.url,
@@ -100,7 +135,7 @@ def ingest(store: Store, analysis: Analysis, *, now: datetime, max_age_days: int
         elif dup and dup[2] is not None:
             story_id = store.article_story(dup[2])
         if story_id is None:
-            story_id = find_story(store, analysis, now)
+            story_id = find_story(store, analysis, now, story_index)
     item = NewArticle(
         url=url, aliases=aliases, source=page.source, title=analysis.title, published=analysis.published,
         author=analysis.author, language=analysis.language, text=analysis.text, relevant=analysis.relevant,
@@ -112,5 +147,10 @@ def ingest(store: Store, analysis: Analysis, *, now: datetime, max_age_days: int
     article_id = store.add_article(item)
     if article_id is None:
         return Ingested(None, "known", duplicate_of, story_id)
+    if story_index is not None and item.features and analysis.language == "ko":
+        stored_story = story_id if story_id is not None else store.article_story(article_id)
+        if stored_story is not None:
+            features = stories.StoryFeatures.from_json(item.features)
+            story_index.add(article_id, stored_story, features, analysis.published or page.fetched_at)
     log.info("%s: stored %s as %s%s", page.source, url, verdict, f" (dup of {duplicate_of})" if duplicate_of else "")
     return Ingested(article_id, verdict, duplicate_of, story_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 
 from crawler.analyse import analyse
 from crawler.ingest import ingest
@@ -35,8 +36,13 @@ class ArticlePipeline:
             ctx.stats.drop(item.source, analysis.failed)
             return None
         async with self.lock:   # each dedup/story decision sees everything stored before it
+            if ctx.story_index is None:
+                from crawler.ingest import STORY_WINDOW, StoryIndex
+
+                horizon = timedelta(days=ctx.config.crawl.max_age_days) + STORY_WINDOW
+                ctx.story_index = StoryIndex(ctx.store, ctx.now - horizon, ctx.now + STORY_WINDOW)
             result = ingest(ctx.store, analysis, now=ctx.now, max_age_days=ctx.config.crawl.max_age_days,
-                            crawl_id=ctx.crawl_id)
+                            crawl_id=ctx.crawl_id, story_index=ctx.story_index)
         if result.article_id is None:
             stats.known += 1
         else:

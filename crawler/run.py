@@ -47,6 +47,7 @@ class CrawlContext:
     crawl_id: int
     pool: ProcessPoolExecutor | None = None
     clock: Callable[[], datetime] = field(default=utc_now)
+    story_index: object | None = None     # crawler.ingest.StoryIndex, built on the first stored article
 
 
 @dataclass(frozen=True, slots=True)

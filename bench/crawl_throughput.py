@@ -1,0 +1,234 @@
+"""Whole-pipeline crawl speed: `chipwatch crawl` versus a bare Scrapy spider on the same local mirror.
+
+A generated mirror of Korean article pages is served from memory on several loopback hosts (127.0.0.2, …: Scrapy
+throttles per host name, not per port), each behind its own sitemap.  In one run the benchmark measures
+1. a bare Scrapy spider that only downloads every page (the ceiling for any Scrapy-based crawler), and
+2. `chipwatch crawl` end to end (fetch, decode, extract, judge, dedup, store) with crawl.delay = 0,
+both with the same concurrency, and prints pages/min, the ratio, and chipwatch's peak RSS (process + children).
+
+    python bench/crawl_throughput.py [--pages 3000] [--hosts 8] [--concurrency 16]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SENTENCES = [
+    "미국 상무부가 엔비디아 H20 칩의 중국 수출에 대한 허가 요건을 강화했다.",
+    "업계는 이번 조치로 중국 내 데이터센터 투자 계획이 지연될 것으로 본다.",
+    "중국 외교부는 미국의 수출통제 남용에 단호히 반대한다고 밝혔다.",
+    "국내 메모리 업체들은 고대역폭메모리 수출 물량을 다시 점검하고 있다.",
+    "화웨이는 어센드 칩 생산량을 늘려 공백을 메우겠다는 계획을 내놨다.",
+    "싱가포르를 거친 우회 수출 사례가 잇따라 적발되면서 단속이 강화됐다.",
+    "전문가들은 규제의 실효성을 두고 엇갈린 평가를 내놓고 있다.",
+    "정부는 관계 부처 회의를 열고 국내 기업 영향을 점검하기로 했다.",
+    "반도체 장비 업체들의 중국 매출 비중은 지난해보다 크게 줄었다.",
+    "시장에서는 추가 규제 가능성에 대비해야 한다는 목소리가 나온다.",
+    "삼성전자와 SK하이닉스는 중국 공장 운영에 필요한 장비 반입 허가를 신청했다.",
+    "딥시크 등 중국 인공지능 기업들은 자국산 칩으로 모델 학습을 시험하고 있다.",
+]
+
+
+GENERAL = [
+    "서울 아파트값 상승폭이 3주 연속 줄었다고 한국부동산원이 밝혔다.",
+    "주말 동안 전국에 비가 내리고 기온이 크게 떨어질 것으로 예보됐다.",
+    "프로야구 정규리그 우승팀이 가려지면서 포스트시즌 일정이 확정됐다.",
+    "정부는 내년도 예산안을 국회에 제출하고 복지 예산을 늘렸다고 설명했다.",
+    "한국은행은 기준금리를 동결하고 물가 흐름을 지켜보겠다고 밝혔다.",
+    "지방자치단체들이 관광객 유치를 위한 축제를 잇따라 열고 있다.",
+    "자동차 업계는 전기차 보조금 개편안에 대한 의견을 정부에 전달했다.",
+    "교육부는 대학 입시 제도 개편 시안을 발표하고 의견 수렴에 나섰다.",
+    "식품업계가 원재료 가격 상승을 이유로 일부 제품 가격을 올렸다.",
+    "보건당국은 독감 유행주의보를 발령하고 예방접종을 당부했다.",
+    "유통업계는 연말 할인 행사를 앞두고 물량 확보에 나섰다.",
+    "국회는 본회의를 열고 민생 법안 수십 건을 처리했다.",
+]
+RELEVANT_SHARE = 0.15   # a real crawl is mostly pages that are not about the topic
+
+
+def make_page(host_no: int, page_no: int, rng: random.Random) -> bytes:
+    paras = []
+    pool = SENTENCES if rng.random() < RELEVANT_SHARE else GENERAL
+    for _ in range(8):
+        picked = rng.sample(pool, 4)
+        # unique numbers so pages are distinct articles, not near-duplicates of each other
+        paras.append(" ".join(picked) + f" 관계자는 {rng.randint(10, 99999)}건의 사례를 검토했다고 말했다.")
+    body = "".join(f"<p>{p}</p>" for p in paras)
+    nav = "".join(f'<li><a href="/news/{i}.html">관련 기사 {i}</a></li>' for i in range(40))
+    html = (f'<!DOCTYPE html><html lang="ko"><head><meta charset="utf-8"><title>기사 {host_no}-{page_no} 수출통제 동향'
+            f'</title><meta property="article:published_time" content="2026-11-2{page_no % 3}T09:00:00+09:00">'
+            f'<style>{"body{margin:0}" * 200}</style></head><body><ul class="gnb">{nav}</ul><article>'
+            f"<h1>美 수출통제 동향 {host_no}-{page_no}</h1>{body}<p>홍길동 기자 hong@example.com</p></article>"
+            f'<div class="related_news"><ul>{nav}</ul></div><footer>무단전재 및 재배포 금지</footer></body></html>')
+    return html.encode("utf-8")
+
+
+class Mirror:
+    """One ThreadingHTTPServer per loopback host, pages served from memory."""
+
+    def __init__(self, pages: int, hosts: int, port: int):
+        rng = random.Random(7)
+        self.port = port
+        self.hosts = [f"127.0.0.{i + 2}" for i in range(hosts)]
+        per_host = pages // hosts
+        self.pages: dict[tuple[str, str], bytes] = {}
+        for h, host in enumerate(self.hosts):
+            for p in range(per_host):
+                self.pages[(host, f"/news/{p}.html")] = make_page(h, p, rng)
+            locs = "".join(f"<url><loc>http://{host}:{port}/news/{p}.html</loc></url>" for p in range(per_host))
+            self.pages[(host, "/sitemap.xml")] = (
+                '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                f"{locs}</urlset>").encode()
+            self.pages[(host, "/robots.txt")] = b"User-agent: *\nAllow: /\n"
+        self.total = per_host * hosts
+        self.servers = []
+
+    def start(self):
+        pages = self.pages
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):  # noqa: N802
+                host = self.server.server_address[0]
+                body = pages.get((host, self.path))
+                self.send_response(200 if body else 404)
+                ctype = "application/xml" if self.path.endswith(".xml") else "text/html; charset=utf-8"
+                self.send_header("Content-Type", ctype if body else "text/plain")
+                self.send_header("Content-Length", str(len(body or b"")))
+                self.end_headers()
+                self.wfile.write(body or b"")
+
+            def log_message(self, *args):
+                pass
+
+        for host in self.hosts:
+            server = ThreadingHTTPServer((host, self.port), Handler)
+            server.daemon_threads = True
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            self.servers.append(server)
+
+    def stop(self):
+        for s in self.servers:
+            s.shutdown()
+            s.server_close()
+
+
+BARE_SPIDER = textwrap.dedent('''
+    import sys, scrapy
+    from scrapy.crawler import AsyncCrawlerProcess
+    urls, conc = sys.argv[1].split(","), int(sys.argv[2])
+    count = 0
+    class Bare(scrapy.spiders.SitemapSpider):
+        name = "bare"
+        sitemap_urls = urls
+        def parse(self, response):
+            global count
+            count += 1
+    p = AsyncCrawlerProcess({"CONCURRENT_REQUESTS": conc, "CONCURRENT_REQUESTS_PER_DOMAIN": conc,
+                             "DOWNLOAD_DELAY": 0, "LOG_LEVEL": "ERROR", "ROBOTSTXT_OBEY": True,
+                             "TELNETCONSOLE_ENABLED": False})
+    p.crawl(Bare); p.start()
+    print("pages", count)
+''')
+
+
+def tree_rss_kb(pid: int) -> int:
+    """RSS of a process and all its descendants, in KiB (from /proc)."""
+    total = 0
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry))
+        except (OSError, ValueError, IndexError):
+            continue
+    stack = [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            with open(f"/proc/{p}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+        except OSError:
+            pass
+        stack.extend(children.get(p, []))
+    return total
+
+
+def timed_run(cmd: list[str], cwd: Path) -> tuple[float, int, subprocess.CompletedProcess]:
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, tree_rss_kb(proc.pid))
+        time.sleep(0.2)
+    out, err = proc.communicate()
+    return time.monotonic() - start, peak, subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=3000)
+    parser.add_argument("--hosts", type=int, default=8)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--port", type=int, default=18700)
+    args = parser.parse_args()
+    mirror = Mirror(args.pages, args.hosts, args.port)
+    mirror.start()
+    sitemaps = [f"http://{h}:{args.port}/sitemap.xml" for h in mirror.hosts]
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            work = Path(tmp)
+            bare_path = work / "bare.py"
+            bare_path.write_text(BARE_SPIDER, encoding="utf-8")
+            bare_s, bare_rss, bare = timed_run([sys.executable, str(bare_path), ",".join(sitemaps),
+                                                str(args.concurrency)], work)
+            bare_pages = int(bare.stdout.split()[-1]) if bare.returncode == 0 and bare.stdout else 0
+            config = work / "c.toml"
+            lines = [f'[storage]\nurl = "sqlite:///{work / "bench.db"}"\n',
+                     f"[crawl]\ndelay = 0\nconcurrency = {args.concurrency}\ncontact = \"bench@example.com\"\n"
+                     f"max_items_per_source = {args.pages}\n"]
+            for i, url in enumerate(sitemaps):
+                lines.append(f'[[sources]]\nname = "host{i}"\nkind = "sitemap"\nurl = "{url}"\n')
+            config.write_text("\n".join(lines), encoding="utf-8")
+            cw_s, cw_rss, cw = timed_run([sys.executable, "-m", "digest.cli", "--config", str(config), "crawl",
+                                          "--no-progress"], ROOT)
+            if cw.returncode != 0:
+                print(cw.stderr[-3000:])
+                return 1
+            total_line = next(line for line in cw.stdout.splitlines() if line.startswith("합계"))
+            cw_pages = int(total_line.split("\t")[3])
+            cw_stored = int(total_line.split("\t")[4])
+    finally:
+        mirror.stop()
+    bare_rate = bare_pages / bare_s * 60 if bare_s else 0.0
+    cw_rate = cw_pages / cw_s * 60 if cw_s else 0.0
+    print(f"command: python {' '.join(sys.argv)}")
+    print(f"mirror: {mirror.total} pages on {args.hosts} hosts, concurrency {args.concurrency}, {os.cpu_count()} cores")
+    print(f"bare Scrapy download:  {bare_pages} pages in {bare_s:.1f} s = {bare_rate:,.0f} pages/min "
+          f"(peak RSS {bare_rss / 1024:.0f} MB)")
+    print(f"chipwatch crawl:       {cw_pages} pages ({cw_stored} stored) in {cw_s:.1f} s = {cw_rate:,.0f} pages/min "
+          f"(peak RSS {cw_rss / 1024:.0f} MB, process + children)")
+    print(f"ratio chipwatch / bare: {cw_rate / bare_rate:.2f}" if bare_rate else "ratio: n/a")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
