@@ -41,8 +41,11 @@ class ArticlePipeline:
 
                 horizon = timedelta(days=ctx.config.crawl.max_age_days) + STORY_WINDOW
                 ctx.story_index = StoryIndex(ctx.store, ctx.now - horizon, ctx.now + STORY_WINDOW)
-            result = ingest(ctx.store, analysis, now=ctx.now, max_age_days=ctx.config.crawl.max_age_days,
-                            crawl_id=ctx.crawl_id, story_index=ctx.story_index)
+            # Database work in a thread: SQLite releases the GIL while it writes, so the reactor keeps
+            # downloading; the lock still serialises the dedup/story decisions.
+            result = await asyncio.to_thread(
+                ingest, ctx.store, analysis, now=ctx.now, max_age_days=ctx.config.crawl.max_age_days,
+                crawl_id=ctx.crawl_id, story_index=ctx.story_index)
         if result.article_id is None:
             stats.known += 1
         else:
