@@ -147,10 +147,10 @@ def ingest(store: Store, analysis: Analysis, *, now: datetime, max_age_days: int
     article_id = store.add_article(item)
     if article_id is None:
         return Ingested(None, "known", duplicate_of, story_id)
-    if story_index is not None and item.features and analysis.language == "ko":
-        stored_story = story_id if story_id is not None else store.article_story(article_id)
-        if stored_story is not None:
-            features = stories.StoryFeatures.from_json(item.features)
-            story_index.add(article_id, stored_story, features, analysis.published or page.fetched_at)
+    if story_id is None and item.relevant and item.language == "ko":
+        story_id = store.article_story(article_id)      # a new story created with the article
+    if story_index is not None and item.features and story_id is not None:
+        features = stories.StoryFeatures.from_json(item.features)
+        story_index.add(article_id, story_id, features, analysis.published or page.fetched_at)
     log.info("%s: stored %s as %s%s", page.source, url, verdict, f" (dup of {duplicate_of})" if duplicate_of else "")
     return Ingested(article_id, verdict, duplicate_of, story_id)
