@@ -52,6 +52,7 @@ class SampleArticle:
 @dataclass
 class _State:
     hits: dict[str, int] = field(default_factory=dict)
+    times: dict[str, list] = field(default_factory=dict)    # monotonic arrival times per path
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -276,6 +277,10 @@ class SampleWeb:
         with self._state.lock:
             return dict(self._state.hits)
 
+    def request_times(self, path: str) -> list[float]:
+        with self._state.lock:
+            return list(self._state.times.get(path, []))
+
     def url(self, path: str) -> str:
         return self.base_url + path
 
@@ -312,6 +317,7 @@ class SampleWeb:
         path = urlsplit(path_qs).path
         with self._state.lock:
             count = self._state.hits[path_qs] = self._state.hits.get(path_qs, 0) + 1
+            self._state.times.setdefault(path_qs, []).append(time.monotonic())
         if path == "/robots.txt":
             return 200, {"Content-Type": "text/plain; charset=utf-8"}, ROBOTS.encode()
         for o in self.data["outlets"]:
@@ -355,6 +361,16 @@ class SampleWeb:
                       "<item><title>file</title><link>file:///etc/passwd</link></item>")
             body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>hostile</title>{items}</channel></rss>'
             return 200, {"Content-Type": "application/rss+xml"}, body.encode()
+        if path == "/hostile/ratelimit-feed.xml":
+            body = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>rate</title><item><title>r</title>'
+                    f"<link>{self.base_url}/hostile/ratelimited.html</link></item></channel></rss>")
+            return 200, {"Content-Type": "application/rss+xml"}, body.encode()
+        if path == "/hostile/ratelimited.html":
+            with self._state.lock:
+                count = self._state.hits.get(path, 0)
+            if count <= 2:
+                return 429, {"Content-Type": "text/plain", "Retry-After": "2"}, b"slow down"
+            return 200, {"Content-Type": "text/html; charset=utf-8"}, render_ndsoft(self.articles[0], self.base_url).encode()
         if path == "/hostile/redirect-loop":
             return 302, {"Location": "/hostile/redirect-loop"}, b""
         if path.startswith("/hostile/redirect-chain/"):

@@ -59,3 +59,15 @@ def test_no_mojibake_and_no_unsafe_links_stored(hostile_crawl):
     # header says UTF-8, bytes are EUC-KR (declared in <meta>): decoded right, so the Korean text is intact
     assert mislabelled, "the mislabelled page was not stored"
     assert "산업안보국" in mislabelled[0]["text"] and "\ufffd" not in mislabelled[0]["title"]
+
+
+def test_429_with_retry_after_backs_off_then_succeeds(sample_web, tmp_path):
+    config = write_config(tmp_path / "c.toml", sources=[("제한", "rss", sample_web.url("/hostile/ratelimit-feed.xml"))])
+    chipwatch("--config", str(config), "crawl", cwd=tmp_path, check=True)
+    times = sample_web.request_times("/hostile/ratelimited.html")
+    assert len(times) == 3                       # two 429s, then the page
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    assert all(gap >= 1.8 for gap in gaps), gaps   # Retry-After: 2 honoured between attempts
+    rows = [json.loads(x) for x in chipwatch("--config", str(config), "export", "--format", "jsonl", cwd=tmp_path,
+                                             check=True).stdout.splitlines()]
+    assert len(rows) == 1 and rows[0]["source"] == "제한"   # stored under its (same-site) rel=canonical URL
