@@ -66,3 +66,22 @@ def test_topic_file_errors_name_the_key_and_the_file(tmp_path, text, key):
     with pytest.raises(TopicError) as err:
         load_topic(path)
     assert key in str(err.value) and str(path) in str(err.value)
+
+
+def test_real_general_news_pages_are_korean_and_not_relevant(korean_data):
+    """72 real Korean pages (society, politics, entertainment; none about chip export controls)."""
+    from crawler.decode import read_saved_page
+    from crawler.extract import ExtractError, extract
+    from crawler.language import detect_language
+
+    judged = relevant = 0
+    for line in (korean_data / "index.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        try:
+            ex = extract(read_saved_page(korean_data / row["html"]), row.get("url"))
+        except (ExtractError, ValueError):
+            continue
+        judged += 1
+        assert detect_language(ex.text) == "ko", row["html"]
+        relevant += judge(ex.title or "", ex.text, TOPIC).relevant
+    assert judged >= 60 and relevant == 0
