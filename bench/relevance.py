@@ -1,0 +1,75 @@
+"""Relevance quality: precision, recall and the list of errors, per source of labels.
+
+Sets: tests/data/relevance_cases.jsonl (hand-written; "tuning" cases and a "holdout" written after the rules were
+frozen), the sample web's pages (digest/demo_web/site.toml, labelled there), and the real Korean pages in
+../shared/korean-data (general news, none about chip export controls: all negatives), when present.
+
+    python bench/relevance.py
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from crawler.relevance import judge  # noqa: E402
+from crawler.topic import load_topic  # noqa: E402
+from digest.sampleweb import DEFAULT_ROOT, load_articles  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "korean-data"
+
+
+def cases() -> list[tuple[str, str, str, bool, str]]:
+    """(set, id, title, text, relevant)"""
+    out = []
+    for line in (ROOT / "tests" / "data" / "relevance_cases.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            c = json.loads(line)
+            out.append((f"written/{c.get('split', 'tuning')}", c["id"], c["title"], c["text"], c["relevant"]))
+    for a in load_articles(DEFAULT_ROOT, datetime.now(timezone.utc)):
+        if a.paragraphs and a.language == "ko" and a.expect not in ("robots", "http_error"):
+            out.append(("sample-web", a.id, a.title, "\n".join(a.paragraphs), a.expect != "irrelevant"))
+    if (DATA / "index.jsonl").exists():
+        from crawler.decode import read_saved_page
+        from crawler.extract import ExtractError, extract
+
+        for line in (DATA / "index.jsonl").read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            try:
+                ex = extract(read_saved_page(DATA / row["html"]), row.get("url"))
+            except (ExtractError, ValueError):
+                continue
+            out.append(("real-pages", row["html"].rsplit("/", 1)[-1][:40], ex.title or "", ex.text, False))
+    return out
+
+
+def main() -> int:
+    topic = load_topic(ROOT / "config" / "topic.toml")
+    rows = cases()
+    print(f"command: python {' '.join(sys.argv)}")
+    for name in sorted({r[0] for r in rows}) + ["ALL"]:
+        subset = [r for r in rows if name == "ALL" or r[0] == name]
+        tp = fp = fn = 0
+        errors = []
+        for _, cid, title, text, want in subset:
+            v = judge(title, text, topic)
+            tp += v.relevant and want
+            fp += v.relevant and not want
+            fn += want and not v.relevant
+            if v.relevant != want:
+                errors.append(f"{cid} ({'false positive' if v.relevant else 'missed'}, score {v.score})")
+        p = tp / (tp + fp) if tp + fp else 1.0
+        r = tp / (tp + fn) if tp + fn else 1.0
+        negatives = sum(1 for x in subset if not x[4])
+        print(f"{name:16} {len(subset):4} articles ({negatives} negatives): precision {p:.3f}, recall {r:.3f}"
+              + (f"; errors: {', '.join(errors)}" if errors else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
