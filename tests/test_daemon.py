@@ -108,3 +108,13 @@ def test_daemon_catches_up_a_missed_digest_once_and_stops_on_sigterm(sample_web,
         code, err = stop(proc)
         assert code == 0
         assert len(server.capture.messages) == 1
+
+
+def test_daemon_refuses_to_start_half_configured(tmp_path):
+    config = tmp_path / "bad.toml"
+    config.write_text('[digest]\nschedule = "0 8 * * someday"\n', encoding="utf-8")
+    proc = chipwatch("--config", str(config), "run", cwd=tmp_path, timeout=60)
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "digest.schedule" in lines[0] and str(config) in lines[0]
+    assert not (tmp_path / "data").exists()     # nothing was created or started

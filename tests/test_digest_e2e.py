@@ -123,3 +123,21 @@ def test_two_sends_racing_produce_one_email(crawled_home, tmp_path):
         assert all(p.returncode == 0 for p in procs), outputs
         assert len(server.capture.messages) == 1
         assert sum("보냈습니다" in out for out, _ in outputs) == 1
+
+
+def test_smtp_server_that_never_answers_times_out_and_loses_nothing(crawled_home, tmp_path):
+    import time
+
+    from tests.smtp_server import silent_server
+
+    with silent_server() as port:
+        block = (f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\ntimeout = 2\n'
+                 '[digest]\nrecipients = ["analyst@example.com"]\noutbox = "outbox"\n')
+        home, config = fresh_copy(crawled_home, tmp_path, block)
+        start = time.monotonic()
+        proc = chipwatch("--config", str(config), "digest", "send", cwd=home)
+        assert time.monotonic() - start < 30
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "시간 초과" in lines[0], proc.stderr
+    assert all(r["digest"] is None for r in exported(home, config))
