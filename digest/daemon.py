@@ -134,6 +134,36 @@ def _on_event(event) -> None:
         log.error("job %s failed: %s", event.job_id, event.exception)
 
 
+RETRY_JOB = "digest_retry"
+
+
+def interrupted_digest(config: Config) -> str | None:
+    """The id of a digest that was being sent (or failed) after the last one that went out, if any."""
+    from crawler.store import last_digest
+
+    store = Store(config.storage.url)
+    try:
+        pending = last_digest(store, ("sending", "failed"))
+        sent = last_digest(store)
+    finally:
+        store.close()
+    if pending is None or (sent is not None and sent.created_at >= pending.created_at):
+        return None
+    return pending.id
+
+
+def schedule_interrupted_digest(sched, config: Config) -> None:
+    """A digest cut off by a crash or a refused send is retried now, not a week later.  The retry composes the
+    same pending stories, so it carries the same Message-ID: at most one more copy of an accepted message."""
+    digest_id = interrupted_digest(config)
+    if digest_id is None:
+        return
+    log.info("digest %s was not confirmed as sent: retrying it now", digest_id)
+    sched.add_job("digest.daemon:digest_job", "date", id=RETRY_JOB, replace_existing=True,
+                  args=(str(config.file) if config.file else None, config.digest.job_timeout_minutes * 60),
+                  misfire_grace_time=None, coalesce=True, max_instances=1)
+
+
 def run_forever(config: Config, *, stop_event: threading.Event | None = None) -> int:
     """Run until SIGTERM/SIGINT (or ``stop_event``); returns the exit code."""
     sched = make_scheduler(config)
@@ -154,6 +184,7 @@ def run_forever(config: Config, *, stop_event: threading.Event | None = None) ->
         # Never shutdown() a paused scheduler: it would consume a due run.  Just leave; the thread is a daemon.
         log.exception("could not set up the schedule")
         return 1
+    schedule_interrupted_digest(sched, config)
     sched.resume()
     log.info("chipwatch daemon started (PID %d); crawl %r, digest %r %s", os.getpid(), config.crawl.schedule,
              config.digest.schedule, config.digest.timezone)

@@ -84,6 +84,8 @@ class Capture:
     refuse_rcpt: set = field(default_factory=set)      # these recipients get 550
     fail_data_times: int = 0                           # answer DATA with 451 this many times, then accept
     logins: list = field(default_factory=list)         # logins that succeeded
+    data_delay: float = 0.0                            # seconds to wait before answering DATA (a slow server)
+    data_started: int = 0                              # DATA commands received so far
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse_rcpt:
@@ -92,6 +94,11 @@ class Capture:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        self.data_started += 1
+        if self.data_delay:
+            import asyncio
+
+            await asyncio.sleep(self.data_delay)
         if self.fail_data_times > 0:
             self.fail_data_times -= 1
             return "451 4.3.0 Try again later"

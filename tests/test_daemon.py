@@ -118,3 +118,60 @@ def test_daemon_refuses_to_start_half_configured(tmp_path):
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "digest.schedule" in lines[0] and str(config) in lines[0]
     assert not (tmp_path / "data").exists()     # nothing was created or started
+
+
+def child_pids(pid: int) -> list[int]:
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    if int(fh.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        out.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                pass
+    return out
+
+
+def test_daemon_killed_while_sending_resends_at_most_once_and_loses_nothing(sample_web, tmp_path):
+    home = tmp_path
+    with SmtpServer(tmp_path) as server:
+        server.capture.data_delay = 4.0          # the server is slow to answer DATA: the kill lands mid-send
+        extra = f'[smtp]\nhost = "127.0.0.1"\nport = {server.port}\nsecurity = "none"\ntimeout = 20\n'
+        config = write_config(home / "chipwatch.toml", sample_web, extra=extra)
+        config.write_text(config.read_text(encoding="utf-8").replace(
+            '[digest]\noutbox = "outbox"\n', '[digest]\noutbox = "outbox"\nrecipients = ["analyst@example.com"]\n'),
+            encoding="utf-8")
+        db = home / "chipwatch.db"
+        chipwatch("--config", str(config), "crawl", cwd=home, check=True)
+        proc = start_daemon(config, home)
+        wait_for(lambda: db.exists() and len(jobs(db)) == 2, 60, "the jobs to be stored")
+        time.sleep(1)
+        assert stop(proc)[0] == 0
+        move_job_into_past(db, "weekly_digest", datetime.now(timezone.utc) - timedelta(days=1))
+        move_job_into_past(db, "crawl", datetime.now(timezone.utc) + timedelta(days=1))
+
+        proc = start_daemon(config, home)
+        wait_for(lambda: server.capture.data_started >= 1, 90, "the digest to reach DATA")
+        for pid in child_pids(proc.pid):          # the digest child, then the daemon: no cleanup at all
+            os.kill(pid, signal.SIGKILL)
+        proc.kill()
+        proc.communicate(timeout=30)
+        time.sleep(server.capture.data_delay + 1)   # the server may still accept what it received
+        server.capture.data_delay = 0.0
+        copies_before_restart = len(server.capture.messages)
+        assert copies_before_restart <= 1
+
+        proc = start_daemon(config, home)           # the interrupted digest is retried at start-up
+        try:
+            wait_for(lambda: len(server.capture.messages) >= copies_before_restart + 1, 90, "the retried digest")
+            time.sleep(3)
+        finally:
+            code, err = stop(proc)
+        assert code == 0, err[-2000:]
+        messages = server.capture.messages
+        assert len(messages) <= 2                   # sent at most once more
+        ids = {server.capture.parsed(i)["Message-ID"] for i in range(len(messages))}
+        assert len(ids) == 1                        # the same digest, so clients fold the copies together
+        status = chipwatch("--config", str(config), "status", cwd=home, check=True)
+        assert "발송 대기 중인 이야기: 0건" in status.stdout   # its stories were marked, none lost
