@@ -48,6 +48,7 @@ def scrapy_settings(crawl: CrawlConfig, *, log_level: str = "WARNING") -> dict:
         "DOWNLOADER_MIDDLEWARES": {
             "crawler.fetch.crawl_delay.CrawlDelayMiddleware": 110,   # right after RobotsTxtMiddleware (100)
             "crawler.fetch.backoff.BackoffMiddleware": 560,          # sees 429/503 before RetryMiddleware (550)
+            "crawler.fetch.ssrf.SsrfGuardMiddleware": 120,           # before any byte goes to a resolved address
         },
         "ITEM_PIPELINES": {"crawler.pipelines.ArticlePipeline": 300},
         "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",

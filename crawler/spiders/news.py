@@ -53,6 +53,8 @@ def failure_reason(failure) -> str:
         return "http_error"
     if isinstance(exc, IgnoreRequest):
         text = str(exc).lower()
+        if "unsafe_url" in text:
+            return "unsafe_url"
         if "robots" in text:
             return "robots"
         if "redirect" in text:
