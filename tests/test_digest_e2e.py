@@ -141,3 +141,23 @@ def test_smtp_server_that_never_answers_times_out_and_loses_nothing(crawled_home
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "시간 초과" in lines[0], proc.stderr
     assert all(r["digest"] is None for r in exported(home, config))
+
+
+def test_secrets_never_reach_logs_status_or_the_database(crawled_home, tmp_path):
+    secret, naver_id, naver_secret = "Pw-3f9a7Qz!", "nv-id-77c1", "nv-secret-5e2d"
+    with SmtpServer(tmp_path, "starttls", user="bot", password=secret) as server:
+        block = (f'[smtp]\nhost = "127.0.0.1"\nport = {server.port}\nsecurity = "starttls"\nusername = "bot"\n'
+                 f'password_env = "CW_SECRET_PW"\nca_file = "{server.cert}"\ntimeout = 5\n'
+                 '[digest]\nrecipients = ["analyst@example.com"]\noutbox = "outbox"\n')
+        home, config = fresh_copy(crawled_home, tmp_path, block)
+        env = {"CW_SECRET_PW": secret, "NAVER_CLIENT_ID": naver_id, "NAVER_CLIENT_SECRET": naver_secret}
+        outputs = [chipwatch("-vv", "--config", str(config), "crawl", cwd=home, env=env),
+                   chipwatch("-vv", "--config", str(config), "digest", "send", cwd=home, env=env),
+                   chipwatch("-vv", "--config", str(config), "status", cwd=home, env=env),
+                   chipwatch("--config", str(config), "digest", "send", cwd=home, env={"CW_SECRET_PW": "Wr0ng-9x1"})]
+        assert outputs[1].returncode == 0 and len(server.capture.messages) == 1
+    text = "".join(p.stdout + p.stderr for p in outputs)
+    blobs = b"".join(p.read_bytes() for p in home.glob("chipwatch.db*"))
+    for value in (secret, naver_id, naver_secret, "Wr0ng-9x1"):
+        assert value not in text
+        assert value.encode() not in blobs
