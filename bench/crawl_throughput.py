@@ -58,13 +58,32 @@ GENERAL = [
 RELEVANT_SHARE = 0.15   # a real crawl is mostly pages that are not about the topic
 
 
+SYLLABLES = ("가 간 강 개 거 건 경 고 공 관 교 구 국 권 규 금 기 김 나 남 내 노 농 다 단 대 도 동 두 등 라 로 리 마 "
+             "만 매 면 명 모 무 문 미 민 박 반 발 방 배 법 변 보 본 부 북 사 산 상 서 선 성 세 소 수 시 신 실 심 안 "
+             "양 어 업 여 연 영 예 오 외 용 우 운 원 위 유 은 의 이 인 일 자 장 재 전 정 제 조 주 중 지 진 차 청 체 "
+             "초 최 추 출 치 통 투 판 평 표 품 하 학 한 합 해 행 향 현 협 형 화 확 환 회 효 후").split()
+ENDINGS = ("했다", "밝혔다", "전했다", "설명했다", "나타났다", "예정이다", "것으로 보인다", "계획이다")
+
+
+def filler(rng: random.Random) -> str:
+    """A sentence of random two- and three-syllable words: Korean script, but unique to its page.
+
+    Without it the pages, built from a dozen stock sentences, are near-duplicates of each other, and the
+    benchmark would measure a crawl where every page collides with hundreds of others in the LSH index."""
+    words = ["".join(rng.choice(SYLLABLES) for _ in range(rng.choice((2, 2, 3)))) for _ in range(rng.randint(6, 10))]
+    particles = ("은", "는", "이", "가", "을", "를", "의", "에", "에서", "과")
+    return " ".join(w + rng.choice(particles) if i % 2 == 0 else w for i, w in enumerate(words)) + " " + \
+        rng.choice(ENDINGS) + "."
+
+
 def make_page(host_no: int, page_no: int, rng: random.Random) -> bytes:
     paras = []
     pool = SENTENCES if rng.random() < RELEVANT_SHARE else GENERAL
     for _ in range(8):
-        picked = rng.sample(pool, 4)
-        # unique numbers so pages are distinct articles, not near-duplicates of each other
-        paras.append(" ".join(picked) + f" 관계자는 {rng.randint(10, 99999)}건의 사례를 검토했다고 말했다.")
+        picked = rng.sample(pool, 2)
+        # filler sentences and numbers make each page a distinct article, as in a real crawl
+        paras.append(" ".join([picked[0], filler(rng), picked[1], filler(rng)])
+                     + f" 관계자는 {rng.randint(10, 99999)}건의 사례를 검토했다고 말했다.")
     body = "".join(f"<p>{p}</p>" for p in paras)
     nav = "".join(f'<li><a href="/news/{i}.html">관련 기사 {i}</a></li>' for i in range(40))
     html = (f'<!DOCTYPE html><html lang="ko"><head><meta charset="utf-8"><title>기사 {host_no}-{page_no} 수출통제 동향'

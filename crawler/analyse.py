@@ -40,7 +40,7 @@ def topic_terms(topic: Topic) -> tuple[str, ...]:
 def analyse(page: Page, topic: Topic) -> Analysis:
     """Extract the article and judge language and relevance; compute its fingerprint and story features."""
     try:
-        ex = extract(page.html, page.url, fallback_title=page.entry.title, fallback_published=page.entry.published)
+        ex = extract(page.text(), page.url, fallback_title=page.entry.title, fallback_published=page.entry.published)
     except ExtractError as exc:
         reason = getattr(exc, "reason", "") or "extract_failed"
         return Analysis(page=page, failed=reason if reason == "not_html" else "extract_failed")

@@ -89,8 +89,12 @@ def _is_noise(el, tag: str, total: int) -> bool:
     return bool(noisy) and not (total and _hangul_count(el) >= KEEP_SHARE * total)
 
 
+_NOT_HANGUL = re.compile("[^\uac00-\ud7a3]+")
+
+
 def _hangul_count(el) -> int:
-    return len(_HANGUL.findall(" ".join(el.itertext())))
+    # Deleting everything else and measuring is several times faster than listing every syllable.
+    return len(_NOT_HANGUL.sub("", "".join(el.itertext())))
 
 
 def _drop(el) -> None:

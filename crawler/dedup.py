@@ -53,13 +53,14 @@ def shingle_set(text: str) -> set[bytes]:
     return {norm[i:i + SHINGLE].encode("utf-8") for i in range(len(norm) - SHINGLE + 1)}
 
 
-def _crc32(data: bytes) -> int:
-    return zlib.crc32(data) & 0xFFFFFFFF
+# The permutations depend only on NUM_PERM and SEED: drawn once, not per article (they cost as much as hashing a
+# page).  zlib.crc32 is already unsigned in Python 3, so it serves as the hash function as it is.
+_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32, scheme="affine32").permutations
 
 
 def fingerprint(text: str) -> Fingerprint:
     shingles = shingle_set(text)
-    mh = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=_crc32, scheme="affine32")
+    mh = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32, scheme="affine32", permutations=_PERMUTATIONS)
     if shingles:
         mh.update_batch(list(shingles))
     values = np.asarray(mh.hashvalues, dtype="<u4")

@@ -170,9 +170,12 @@ def parse_html(html: str):
     return tree
 
 
+_CONTROL_OR_REPLACEMENT = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+
+
 def _control_share(text: str) -> float:
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t\f") + text.count("\ufffd")
-    return controls / max(len(text), 1)
+    """Share of control characters (other than whitespace) and U+FFFD: binary content decoded as text."""
+    return len(_CONTROL_OR_REPLACEMENT.findall(text)) / max(len(text), 1)
 
 
 # ---------------------------------------------------------------- metadata

@@ -1,11 +1,14 @@
 """Analysis -> stored article: canonical URL, near-duplicates, story, final verdict.  Runs in the crawl's main
-process, one article at a time, because each decision depends on what was stored just before."""
+process, one article after another, because each decision depends on what was stored just before; the crawl
+hands over articles in batches (:func:`ingest_batch`), each batch one transaction."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+import sqlalchemy as sa
 
 from crawler import dedup, stories
 from crawler.records import Analysis
@@ -55,39 +58,79 @@ class StoryIndex:
     """The relevant articles a new report may join, parsed once per crawl, with an inverted token index.
 
     Loading and parsing every candidate from the database for every new article was quadratic in the crawl's
-    size; here each stored article is parsed once, and only articles sharing MIN_SHARED tokens are scored.
+    size; here each stored article is parsed once, and only articles sharing MIN_SHARED tokens are scored.  The
+    score is :func:`crawler.stories.story_score`, computed from the shared weights gathered while walking the
+    postings and the weight sums kept per article, so no set of an earlier article is walked again.
     """
 
     MIN_SHARED = 2          # fewer shared content tokens cannot reach stories.SAME_STORY_SCORE
 
     def __init__(self, store: Store, since: datetime, until: datetime):
-        self.items: dict[int, tuple[int, stories.StoryFeatures, datetime]] = {}
+        self.items: dict[int, _Indexed] = {}
         self.postings: dict[str, list[int]] = {}
         for cand in store.story_candidates(since, until):
             features = stories.StoryFeatures.from_json(cand.features)
             self.add(cand.article_id, cand.story_id, features, features.published or since)
 
     def add(self, article_id: int, story_id: int, features: stories.StoryFeatures, when: datetime) -> None:
-        self.items[article_id] = (story_id, features, when)
+        self.items[article_id] = _Indexed(story_id, features, when, stories.weight_sum(features.lead),
+                                          stories.weight_sum(features.title))
         for token in features.lead:
             self.postings.setdefault(token, []).append(article_id)
 
+    def forget(self, article_ids: set[int]) -> None:
+        """Drop articles whose transaction was rolled back."""
+        for aid in article_ids:
+            self.items.pop(aid, None)
+        for token, ids in list(self.postings.items()):
+            kept = [a for a in ids if a not in article_ids]
+            if kept:
+                self.postings[token] = kept
+            else:
+                del self.postings[token]
+
     def best_story(self, mine: stories.StoryFeatures, when: datetime) -> int | None:
-        shared: dict[int, int] = {}
+        shared: dict[int, list[float]] = {}      # article id -> [shared token count, shared lead weight]
+        weight = stories.token_weight
         for token in mine.lead:
+            w = weight(token)
             for aid in self.postings.get(token, ()):
-                shared[aid] = shared.get(aid, 0) + 1
+                acc = shared.get(aid)
+                if acc is None:
+                    shared[aid] = [1, w]
+                else:
+                    acc[0] += 1
+                    acc[1] += w
+        mine_lead, mine_title = stories.weight_sum(mine.lead), stories.weight_sum(mine.title)
         best, best_score = None, 0.0
-        for aid, n in shared.items():
+        for aid, (n, shared_lead) in shared.items():
             if n < self.MIN_SHARED:
                 continue
-            story_id, other, other_when = self.items[aid]
-            if abs(other_when - when) > STORY_WINDOW:
+            other = self.items[aid]
+            if abs(other.when - when) > STORY_WINDOW:
                 continue
-            score = stories.story_score(mine, other)
+            theirs = other.features
+            if mine.published and theirs.published and abs(mine.published - theirs.published) > stories.MAX_GAP:
+                continue
+            lead_cos = shared_lead / (mine_lead * other.lead_weight) ** 0.5
+            title_cos = 0.0
+            if mine_title and other.title_weight:
+                common = mine.title & theirs.title
+                if common:
+                    title_cos = sum(weight(t) for t in common) / (mine_title * other.title_weight) ** 0.5
+            score = stories.LEAD_SHARE * lead_cos + (1 - stories.LEAD_SHARE) * title_cos
             if score >= stories.SAME_STORY_SCORE and score > best_score:
-                best, best_score = story_id, score
+                best, best_score = other.story_id, score
         return best
+
+
+@dataclass(frozen=True, slots=True)
+class _Indexed:
+    story_id: int
+    features: stories.StoryFeatures
+    when: datetime
+    lead_weight: float
+    title_weight: float
 
 
 def find_story(store: Store, analysis: Analysis, now: datetime, index: StoryIndex | None = None) -> int | None:
@@ -154,3 +197,24 @@ def ingest(store: Store, analysis: Analysis, *, now: datetime, max_age_days: int
         story_index.add(article_id, story_id, features, analysis.published or page.fetched_at)
     log.info("%s: stored %s as %s%s", page.source, url, verdict, f" (dup of {duplicate_of})" if duplicate_of else "")
     return Ingested(article_id, verdict, duplicate_of, story_id)
+
+
+def ingest_batch(store: Store, batch: list[Analysis], *, now: datetime, max_age_days: int, crawl_id: int | None,
+                 story_index: StoryIndex | None = None) -> list[Ingested]:
+    """Ingest a batch in one transaction, in order: one commit for the lot, each decision seeing the ones before.
+
+    If the batch fails on a constraint (another writer stored one of its URLs meanwhile), it is rolled back and
+    the articles are stored one by one, each in its own transaction, so one conflict costs nothing else."""
+    done: list[Ingested] = []
+    try:
+        with store.transaction():
+            for analysis in batch:
+                done.append(ingest(store, analysis, now=now, max_age_days=max_age_days, crawl_id=crawl_id,
+                                   story_index=story_index))
+        return done
+    except sa.exc.IntegrityError as exc:
+        log.warning("batch of %d articles rolled back (%s); storing them one by one", len(batch), exc.orig)
+        if story_index is not None:
+            story_index.forget({r.article_id for r in done if r.article_id is not None})
+    return [ingest(store, analysis, now=now, max_age_days=max_age_days, crawl_id=crawl_id, story_index=story_index)
+            for analysis in batch]

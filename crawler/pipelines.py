@@ -1,4 +1,10 @@
-"""Thin Scrapy adapter: Page items -> analysis in the worker pool -> ingest into the store."""
+"""Thin Scrapy adapter: Page items -> analysis in the worker pool -> ingest into the store, in batches.
+
+Analysis (extraction, judging, fingerprints) runs in worker processes.  Storing runs in one writer task: it takes
+every analysed article waiting at that moment (up to MAX_BATCH) and ingests them in a thread, in one transaction,
+so the reactor keeps downloading while SQLite writes and a commit is paid per batch, not per article.  Batches are
+not held back to fill up: under a light load each article is stored as soon as it is analysed.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +13,19 @@ import logging
 from datetime import timedelta
 
 from crawler.analyse import analyse
-from crawler.ingest import ingest
-from crawler.records import Page
+from crawler.ingest import Ingested, ingest_batch
+from crawler.records import Analysis, Page
 
 log = logging.getLogger(__name__)
+
+MAX_BATCH = 64      # articles per transaction; a SIGKILL loses at most this many, which the next crawl refetches
 
 
 class ArticlePipeline:
     def __init__(self, crawler=None):
         self.crawler = crawler
-        self.lock = asyncio.Lock()
+        self.waiting: asyncio.Queue[tuple[Analysis, asyncio.Future[Ingested]]] | None = None
+        self.writer: asyncio.Task | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -35,17 +44,7 @@ class ArticlePipeline:
         if analysis.failed:
             ctx.stats.drop(item.source, analysis.failed)
             return None
-        async with self.lock:   # each dedup/story decision sees everything stored before it
-            if ctx.story_index is None:
-                from crawler.ingest import STORY_WINDOW, StoryIndex
-
-                horizon = timedelta(days=ctx.config.crawl.max_age_days) + STORY_WINDOW
-                ctx.story_index = StoryIndex(ctx.store, ctx.now - horizon, ctx.now + STORY_WINDOW)
-            # Database work in a thread: SQLite releases the GIL while it writes, so the reactor keeps
-            # downloading; the lock still serialises the dedup/story decisions.
-            result = await asyncio.to_thread(
-                ingest, ctx.store, analysis, now=ctx.now, max_age_days=ctx.config.crawl.max_age_days,
-                crawl_id=ctx.crawl_id, story_index=ctx.story_index)
+        result = await self.store(ctx, analysis)
         if result.article_id is None:
             stats.known += 1
         else:
@@ -56,3 +55,47 @@ class ArticlePipeline:
                 stats.drops[result.verdict] += 1
         ctx.stats.changed()
         return None
+
+    async def store(self, ctx, analysis: Analysis) -> Ingested:
+        """Queue the article for the writer and wait until it is committed."""
+        if self.waiting is None:
+            self.waiting = asyncio.Queue()
+        if self.writer is None or self.writer.done():
+            self.writer = asyncio.get_running_loop().create_task(self.write_loop(ctx))
+        done: asyncio.Future[Ingested] = asyncio.get_running_loop().create_future()
+        self.waiting.put_nowait((analysis, done))
+        return await done
+
+    async def write_loop(self, ctx) -> None:
+        assert self.waiting is not None
+        while True:
+            batch = [await self.waiting.get()]
+            while len(batch) < MAX_BATCH and not self.waiting.empty():
+                batch.append(self.waiting.get_nowait())
+            if ctx.story_index is None:
+                from crawler.ingest import STORY_WINDOW, StoryIndex
+
+                horizon = timedelta(days=ctx.config.crawl.max_age_days) + STORY_WINDOW
+                ctx.story_index = await asyncio.to_thread(StoryIndex, ctx.store, ctx.now - horizon,
+                                                          ctx.now + STORY_WINDOW)
+            try:
+                # SQLite releases the GIL while it writes, so the reactor keeps downloading meanwhile.
+                results = await asyncio.to_thread(
+                    ingest_batch, ctx.store, [a for a, _ in batch], now=ctx.now,
+                    max_age_days=ctx.config.crawl.max_age_days, crawl_id=ctx.crawl_id, story_index=ctx.story_index)
+            except Exception as exc:  # noqa: BLE001 - each waiting item gets the error, as if stored alone
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(exc)
+                continue
+            for (_, done), result in zip(batch, results):
+                if not done.done():
+                    done.set_result(result)
+
+    async def close_spider(self, spider=None):
+        if self.writer is not None:
+            self.writer.cancel()
+            try:
+                await self.writer
+            except asyncio.CancelledError:
+                pass

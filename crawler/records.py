@@ -10,15 +10,27 @@ from crawler.feeds import FeedEntry
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """An article page as fetched: decoded HTML and where it came from."""
+    """An article page as fetched, and where it came from.
+
+    The crawl hands over the raw ``body``; the worker process decodes it (:func:`Page.text`), which keeps that
+    work off the crawl's main process.  Callers that already hold decoded HTML pass ``html`` instead."""
 
     source: str
     requested_url: str          # the link the feed or sitemap gave
     url: str                    # after redirects
-    html: str                   # decoded text (never raw bytes: see crawler.decode)
+    html: str                   # decoded text, or "" when only ``body`` is given
     content_type: str
     entry: FeedEntry
     fetched_at: datetime        # aware UTC
+    body: bytes = b""           # the bytes as downloaded (decompressed), decoded by crawler.decode
+
+    def text(self) -> str:
+        """The page as text without mojibake (see crawler.decode for the order of evidence)."""
+        if self.html or not self.body:
+            return self.html
+        from crawler.decode import decode_html
+
+        return decode_html(self.body, self.content_type or None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,9 @@ negative terms (trade statistics, earnings, share prices, launches) subtract.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from crawler.topic import Term, Topic
 
@@ -23,9 +25,23 @@ class Relevance:
     matched: tuple[str, ...]     # terms found, most frequent first (shown in the digest)
 
 
-def _points(terms: tuple[Term, ...], title: str, lead: str, rest: str, found: dict[str, int]) -> float:
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=4096)
+def _key(term: str) -> str:
+    return _SPACES.sub("", term).casefold()
+
+
+def _points(terms: tuple[Term, ...], title: str, lead: str, rest: str, found: dict[str, int],
+            compact: str) -> float:
+    """Weighted hits of ``terms``.  ``compact`` is the whole text without whitespace, case-folded: a term whose
+    letters do not occur there in a row cannot match (its pattern only lets whitespace in between), so its three
+    regex scans are skipped; most terms are absent from most pages."""
     total = 0.0
     for term in terms:
+        if _key(term.text) not in compact:
+            continue
         n_title = len(term.pattern.findall(title))
         n_lead = len(term.pattern.findall(lead))
         n_rest = len(term.pattern.findall(rest))
@@ -37,19 +53,20 @@ def _points(terms: tuple[Term, ...], title: str, lead: str, rest: str, found: di
 
 def judge(title: str, text: str, topic: Topic) -> Relevance:
     lead, rest = text[:LEAD_CHARS], text[LEAD_CHARS:]
+    compact = _SPACES.sub("", f"{title}{text}").casefold()
     matched: list[str] = []
     score = 0.0
     ok = True
     for group in topic.groups:
         found: dict[str, int] = {}
-        points = min(_points(group.compiled, title, lead, rest, found), group.max_points)
+        points = min(_points(group.compiled, title, lead, rest, found, compact), group.max_points)
         matched.extend(t for t, _ in sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))
         if group.required and points == 0:
             ok = False
         if points < group.min_points:
             ok = False
         score += group.weight * points
-    negative = min(_points(topic.negatives, title, lead, rest, {}) * topic.negative_points, topic.negative_max)
+    negative = min(_points(topic.negatives, title, lead, rest, {}, compact) * topic.negative_points, topic.negative_max)
     score -= negative
     relevant = ok and score >= topic.threshold
     # matched: the topic's groups in file order (control terms before chips before places), frequent first

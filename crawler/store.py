@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -245,9 +247,45 @@ class Store:
         self.url = url
         self.engine = open_engine(url)
         self._seed_cache: list[FingerprintRow] | None = None
+        self._local = threading.local()     # the open transaction of this thread, inside transaction()
 
     def close(self) -> None:
         self.engine.dispose()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Every store call made by this thread inside the block shares one transaction, committed at the end.
+
+        The crawl stores a batch of articles this way: one commit instead of one per article, and each decision
+        still sees the articles written before it in the batch (a connection reads its own uncommitted rows).
+        An exception rolls the whole batch back."""
+        if getattr(self._local, "conn", None) is not None:
+            yield
+            return
+        with self.engine.begin() as conn:
+            self._local.conn = conn
+            try:
+                yield
+            finally:
+                self._local.conn = None
+
+    @contextmanager
+    def _reading(self) -> Iterator[sa.Connection]:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            yield conn
+        else:
+            with self.engine.connect() as conn:
+                yield conn
+
+    @contextmanager
+    def _writing(self) -> Iterator[sa.Connection]:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            yield conn
+        else:
+            with self.engine.begin() as conn:
+                yield conn
 
     # ------------------------------------------------------------ meta
 
@@ -268,12 +306,14 @@ class Store:
         """Which of ``urls`` belong to an article already stored."""
         wanted = list(dict.fromkeys(urls))
         found: set[str] = set()
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start:start + 500]
-                found.update(conn.execute(sa.select(article_urls.c.url).where(article_urls.c.url.in_(chunk)))
-                             .scalars())
+                found.update(conn.execute(self._KNOWN_QUERY, {"urls": chunk}).scalars())
         return found
+
+    _KNOWN_QUERY = sa.text("SELECT url FROM article_urls WHERE url IN :urls").bindparams(
+        sa.bindparam("urls", expanding=True))
 
     # ------------------------------------------------------------ seeds
 
@@ -304,7 +344,7 @@ class Store:
                                                title=title))
 
     def seed_story(self, name: str) -> int | None:
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return conn.execute(sa.select(seeds.c.story_id).where(seeds.c.name == name)).scalar()
 
     # ------------------------------------------------------------ dedup
@@ -323,7 +363,7 @@ class Store:
         than the indexed lookup itself (11 ms vs < 1 ms, measured with bench/crawl_throughput.py)."""
         if not band_keys:
             return []
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             hits = conn.execute(self._LSH_QUERY, {"keys": [k for _, k in band_keys], "limit": limit}).all()
             if not hits:
                 return []
@@ -338,15 +378,17 @@ class Store:
 
         Cached for the life of this Store (one crawl); put_seed clears the cache."""
         if self._seed_cache is None:
-            with self.engine.connect() as conn:
+            with self._reading() as conn:
                 rows = conn.execute(sa.select(fingerprints).where(fingerprints.c.kind == "seed")).all()
             self._seed_cache = [FingerprintRow(r.id, r.kind, r.ref, r.article_id, r.signature, r.shingles, r.scheme)
                                 for r in rows]
         return self._seed_cache
 
+    _STORY_OF_ARTICLE = sa.text("SELECT story_id FROM articles WHERE id = :id")
+
     def article_story(self, article_id: int) -> int | None:
-        with self.engine.connect() as conn:
-            return conn.execute(sa.select(articles.c.story_id).where(articles.c.id == article_id)).scalar()
+        with self._reading() as conn:
+            return conn.execute(self._STORY_OF_ARTICLE, {"id": article_id}).scalar()
 
     # ------------------------------------------------------------ stories
 
@@ -369,35 +411,50 @@ class Store:
 
     # ------------------------------------------------------------ articles
 
+    _URL_OWNER = sa.text("SELECT article_id FROM article_urls WHERE url = :url")
+    _INSERT_STORY = stories.insert()
+    _INSERT_ARTICLE = articles.insert()
+    _INSERT_URL = article_urls.insert()
+    _INSERT_FINGERPRINT = fingerprints.insert()
+    _INSERT_LSH = lsh.insert()
+
     def add_article(self, item: NewArticle) -> int | None:
-        """Insert an article with its URL aliases and fingerprint; None when its URL is already stored."""
+        """Insert an article with its URL aliases and fingerprint; None when its URL is already stored.
+
+        The statements are built once (class attributes) and executed with parameters: building them per
+        article cost more than SQLite's work (bench/crawl_throughput.py).  Inside :meth:`transaction` a
+        constraint error propagates so the caller can roll the batch back; alone it means a concurrent writer
+        stored the same URL first, and None is returned."""
+        in_batch = getattr(self._local, "conn", None) is not None
         try:
-            with self.engine.begin() as conn:
-                if conn.execute(sa.select(article_urls.c.article_id).where(article_urls.c.url == item.url)).first():
+            with self._writing() as conn:
+                if conn.execute(self._URL_OWNER, {"url": item.url}).first():
                     return None
                 story_id = item.story_id
                 if story_id is None and item.relevant and item.language == "ko":
-                    story_id = conn.execute(stories.insert().values(created_at=to_db_time(item.fetched_at),
-                                                                    known=False)).inserted_primary_key[0]
-                aid = conn.execute(articles.insert().values(
-                    url=item.url, source=item.source, title=item.title, published=to_db_time(item.published),
-                    author=item.author, language=item.language, text=item.text, relevant=item.relevant,
-                    relevance=item.relevance, matched=json.dumps(list(item.matched), ensure_ascii=False),
-                    verdict=item.verdict, duplicate_of=item.duplicate_of, story_id=story_id, digest_id=None,
-                    fetched_at=to_db_time(item.fetched_at), crawl_id=item.crawl_id, features=item.features,
-                )).inserted_primary_key[0]
+                    story_id = conn.execute(self._INSERT_STORY, {"created_at": to_db_time(item.fetched_at),
+                                                                 "known": False}).inserted_primary_key[0]
+                aid = conn.execute(self._INSERT_ARTICLE, {
+                    "url": item.url, "source": item.source, "title": item.title,
+                    "published": to_db_time(item.published), "author": item.author, "language": item.language,
+                    "text": item.text, "relevant": item.relevant, "relevance": item.relevance,
+                    "matched": json.dumps(list(item.matched), ensure_ascii=False), "verdict": item.verdict,
+                    "duplicate_of": item.duplicate_of, "story_id": story_id, "digest_id": None,
+                    "fetched_at": to_db_time(item.fetched_at), "crawl_id": item.crawl_id, "features": item.features,
+                }).inserted_primary_key[0]
                 aliases = list(dict.fromkeys((item.url, *item.aliases)))
-                taken = set(conn.execute(sa.select(article_urls.c.url).where(article_urls.c.url.in_(aliases)))
-                            .scalars())
-                conn.execute(article_urls.insert(), [{"url": u, "article_id": aid} for u in aliases if u not in taken])
-                fid = conn.execute(fingerprints.insert().values(
-                    kind="article", ref=item.url, article_id=aid, signature=item.signature,
-                    shingles=item.shingles, scheme=item.scheme)).inserted_primary_key[0]
+                taken = set(conn.execute(self._KNOWN_QUERY, {"urls": aliases}).scalars())
+                conn.execute(self._INSERT_URL, [{"url": u, "article_id": aid} for u in aliases if u not in taken])
+                fid = conn.execute(self._INSERT_FINGERPRINT, {
+                    "kind": "article", "ref": item.url, "article_id": aid, "signature": item.signature,
+                    "shingles": item.shingles, "scheme": item.scheme}).inserted_primary_key[0]
                 if item.band_keys:
-                    conn.execute(lsh.insert(), [{"band": b, "key": k, "fingerprint_id": fid}
-                                                for b, k in item.band_keys])
+                    conn.execute(self._INSERT_LSH, [{"band": b, "key": k, "fingerprint_id": fid}
+                                                    for b, k in item.band_keys])
                 return aid
         except sa.exc.IntegrityError:
+            if in_batch:
+                raise
             log.info("article already stored by a concurrent writer: %s", item.url)
             return None
 

@@ -106,23 +106,31 @@ def story_features(title: str, text: str, published: datetime | None,
     return StoryFeatures(frozenset(title_tokens), frozenset(lead_tokens), frozenset(numbers), published)
 
 
-def _weight(token: str) -> float:
+LEAD_SHARE = 0.75                 # of the score; the rest comes from the titles
+
+
+def token_weight(token: str) -> float:
     return SPECIFIC_WEIGHT if token.isascii() else 1.0
+
+
+def weight_sum(tokens: Iterable[str]) -> float:
+    return sum(token_weight(t) for t in tokens)
 
 
 def _cosine(a: frozenset[str], b: frozenset[str]) -> float:
     """Weighted set cosine: shared weight / sqrt(weight(a) * weight(b))."""
     if not a or not b:
         return 0.0
-    shared = sum(_weight(t) for t in a & b)
-    return shared / ((sum(_weight(t) for t in a) * sum(_weight(t) for t in b)) ** 0.5)
+    return weight_sum(a & b) / (weight_sum(a) * weight_sum(b)) ** 0.5
 
 
 def story_score(a: StoryFeatures, b: StoryFeatures) -> float:
-    """0..1; 0 when the two were published more than MAX_GAP apart."""
+    """0..1; 0 when the two were published more than MAX_GAP apart.
+
+    crawler.ingest.StoryIndex computes the same score incrementally; tests/test_stories.py holds them equal."""
     if a.published and b.published and abs(a.published - b.published) > MAX_GAP:
         return 0.0
-    return 0.75 * _cosine(a.lead, b.lead) + 0.25 * _cosine(a.title, b.title)
+    return LEAD_SHARE * _cosine(a.lead, b.lead) + (1 - LEAD_SHARE) * _cosine(a.title, b.title)
 
 
 def same_story(a: StoryFeatures, b: StoryFeatures) -> bool:

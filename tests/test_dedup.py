@@ -80,3 +80,17 @@ def test_fingerprint_is_stable_and_records_its_scheme():
     other = dedup.Fingerprint(a.signature, a.shingles, "datasketch-1.x/legacy")
     assert not dedup.is_near_duplicate(a, other)
     assert all(-(2 ** 63) <= k < 2 ** 63 for _, k in dedup.band_keys(a))
+
+
+def test_signature_values_never_drift_under_one_scheme():
+    """Stored fingerprints are compared with new ones for years: under an unchanged SCHEME string the signature
+    of a known text must stay bit for bit what it was (value recorded with datasketch 2.0.0 when the scheme was
+    introduced).  A change of hashing or permutations must come with a new SCHEME."""
+    import hashlib
+
+    fp = dedup.fingerprint("미국 상무부가 엔비디아 H20 칩의 중국 수출에 대한 허가 요건을 강화했다. "
+                           "업계는 중국 데이터센터 투자가 지연될 것으로 본다.")
+    assert fp.scheme == "datasketch-2.0/affine32/crc32/k4/p128/s1/lsh32x4b"
+    assert fp.shingles == 49
+    assert hashlib.sha256(fp.signature).hexdigest() == \
+        "415f27eaa747e901698e9611972c591ce4072826f0a421a525cbbb274fc21893"

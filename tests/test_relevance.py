@@ -98,3 +98,19 @@ def test_real_general_news_pages_are_korean_and_not_relevant(korean_data):
         assert detect_language(ex.text) == "ko", row["html"]
         relevant += judge(ex.title or "", ex.text, TOPIC).relevant
     assert judged >= 60 and relevant == 0
+
+
+def test_skipping_absent_terms_changes_no_score(monkeypatch):
+    """judge() skips the regex scans of terms whose letters are absent from the page; with that shortcut
+    disabled every score and every matched list must be the same."""
+    import crawler.relevance as relevance
+
+    texts = [(c["title"], c["text"]) for c in CASES] + [
+        ("AI 칩", "미국의 대중 수출 통제가 강화됐다. HBM과 H20, ai chip, Ai Chips 등이 대상이다."),
+        ("수출\n통제", "수\n출 통 제를 두고 ＡＩ 반도체 얘기가 나왔다."),
+    ]
+    fast = [judge(t, x, TOPIC) for t, x in texts]
+    monkeypatch.setattr(relevance, "_key", lambda term: "")      # "" is in every text: every term is scanned
+    slow = [judge(t, x, TOPIC) for t, x in texts]
+    assert fast == slow
+    assert sum(r.relevant for r in fast) >= 20

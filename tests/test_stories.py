@@ -61,3 +61,35 @@ def test_tokens_strip_particles_and_drop_topic_words_and_predicates():
     tokens = key_tokens("미국 상무부가 H20 수출을 막았다고 밝혔다 140곳", frozenset({"h20"}))
     assert "상무부" in tokens and "140" in tokens
     assert "h20" not in tokens and "밝혔다" not in tokens
+
+
+class _NoStore:
+    def story_candidates(self, since, until):
+        return []
+
+
+def test_story_index_scores_as_story_score_does():
+    """The crawl's incremental index (crawler.ingest.StoryIndex) picks the same story a brute-force comparison
+    with story_score picks, for every report, including reports shifted out of the time window."""
+    from crawler.ingest import StoryIndex
+    from crawler.stories import SAME_STORY_SCORE, story_score
+
+    index = StoryIndex(_NoStore(), NOW - timedelta(days=30), NOW)
+    stored: list[tuple[int, StoryFeatures]] = []
+    stories_seen: dict[str, int] = {}
+    checked = joined = 0
+    for n, a in enumerate(REPORTS + REPORTS[:3]):
+        shifted = n >= len(REPORTS)                       # the first reports again, five days later
+        f = features(a, (a.published + timedelta(days=5)) if shifted else None)
+        scores = [(story_score(f, other), sid) for sid, other in stored]
+        best = max((s for s in scores if s[0] >= SAME_STORY_SCORE), default=None)
+        expected = best[1] if best else None
+        got = index.best_story(f, f.published)
+        assert got == expected, a.id
+        checked += 1
+        joined += got is not None
+        sid = got if got is not None else stories_seen.setdefault(f"{a.story}/{n}", 1000 + n)
+        index.add(n, sid, f, f.published)
+        stored.append((sid, f))
+    assert checked == len(REPORTS) + 3
+    assert joined >= len(REPORTS) - 4       # most reports join an earlier one of their event

@@ -20,7 +20,6 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import (ConnectError, ConnectionRefusedError, DNSLookupError, TCPTimedOutError,
                                     TimeoutError as TwistedTimeoutError)
 
-from crawler.decode import decode_html
 from crawler.feeds import FeedEntry, FeedError, looks_like_sitemap, parse_feed, parse_naver_news, parse_sitemap
 from crawler.records import Page
 from crawler.urls import canonicalize, is_web_url
@@ -238,10 +237,10 @@ class NewsSpider(scrapy.Spider):
         if content_type and not content_type.startswith(HTML_TYPES):
             self.ctx.stats.drop(source, "not_html")
             return
-        declared = response.text if isinstance(response, TextResponse) else None
-        html = decode_html(response.body, content_type or None, declared)
-        yield Page(source=source, requested_url=response.meta["entry"].url, url=response.url, html=html,
-                   content_type=content_type, entry=response.meta["entry"], fetched_at=self.ctx.clock())
+        # Decoding happens in the worker process (Page.text), off the reactor.
+        yield Page(source=source, requested_url=response.meta["entry"].url, url=response.url, html="",
+                   body=response.body, content_type=content_type, entry=response.meta["entry"],
+                   fetched_at=self.ctx.clock())
 
     def article_failed(self, failure):
         source = failure.request.meta["source"]
