@@ -257,7 +257,7 @@ def print_duplicates(name: str, pairs: list[Pair]) -> None:
         print(f"    {e}")
 
 
-def print_stories(reports: list[Report], terms: tuple[str, ...]) -> None:
+def print_stories(reports: list[Report], terms: tuple[str, ...], name: str = "independent") -> None:
     feats = {r.id: story_features(r.title, "\n".join(r.paragraphs), r.published, terms) for r in reports}
     tp = fp = fn = 0
     errors, same, near, far = [], [], [], 0
@@ -278,7 +278,7 @@ def print_stories(reports: list[Report], terms: tuple[str, ...]) -> None:
             errors.append(f"{'false merge' if got else 'missed'} {a.id} / {b.id} (score {score:.3f}, "
                           f"gap {gap.total_seconds() / 86400:.1f} d)")
     p, r, f1 = prf(tp, fp, fn)
-    print(f"independent stories: {len(reports)} reports of {len({x.event for x in reports})} events, "
+    print(f"{name} stories: {len(reports)} reports of {len({x.event for x in reports})} events, "
           f"{len(same) + len(near) + far} pairs ({len(same)} same-event): pairwise precision {p:.3f}, recall {r:.3f}, "
           f"F1 {f1:.3f}; errors: {len(errors) or 'none'}")
     for e in errors:
@@ -286,6 +286,46 @@ def print_stories(reports: list[Report], terms: tuple[str, ...]) -> None:
     print(f"  scores: same event {min(same):.3f}–{max(same):.3f} (median {statistics.median(same):.3f}); "
           f"different events within {MAX_GAP.days} days ({len(near)} pairs) up to {max(near, default=0.0):.3f}; "
           f"{far} different-event pairs further apart (0 by the gap rule)")
+    print_clustered(reports, feats, name)
+
+
+def clustered(reports: list[Report], feats: dict) -> dict[str, int]:
+    """Stories as the crawl forms them (crawler.ingest.StoryIndex): in order of publication each report joins the
+    story of its best match or starts one.  -> id -> story."""
+    from crawler.ingest import StoryIndex
+
+    class _Empty:
+        def story_candidates(self, since, until):
+            return []
+
+    times = [r.published for r in reports]
+    index = StoryIndex(_Empty(), min(times) - MAX_GAP, max(times) + MAX_GAP)
+    order = sorted(range(len(reports)), key=lambda i: reports[i].published)
+    for n in order:
+        f = feats[reports[n].id]
+        story = index.best_story(f, f.published)
+        index.add(n, n if story is None else story, f, f.published)
+    return {reports[n].id: index.items[n].story_id for n in order}
+
+
+def print_clustered(reports: list[Report], feats: dict, name: str) -> None:
+    story = clustered(reports, feats)
+    tp = fp = fn = 0
+    for a, b in itertools.combinations(reports, 2):
+        got, want = story[a.id] == story[b.id], a.event == b.event
+        tp += got and want
+        fp += got and not want
+        fn += want and not got
+    p, r, f1 = prf(tp, fp, fn)
+    groups: dict[int, list[str]] = {}
+    for rep in reports:
+        groups.setdefault(story[rep.id], []).append(rep.event)
+    mixed = sorted({"+".join(sorted(set(g))) for g in groups.values() if len(set(g)) > 1})
+    split = sorted(e for e in {r.event for r in reports}
+                   if len({story[r.id] for r in reports if r.event == e}) > 1)
+    print(f"{name} stories as the crawl groups them: {len(groups)} stories for {len({r.event for r in reports})} "
+          f"events; pairwise precision {p:.3f}, recall {r:.3f}, F1 {f1:.3f}")
+    print(f"  events merged into one story: {', '.join(mixed) or 'none'}; events split: {', '.join(split) or 'none'}")
 
 
 def independent(terms: tuple[str, ...], korean_data: Path) -> None:

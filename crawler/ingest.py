@@ -66,11 +66,16 @@ class StoryIndex:
     MIN_SHARED = 2          # fewer shared content tokens cannot reach stories.SAME_STORY_SCORE
 
     def __init__(self, store: Store, since: datetime, until: datetime):
+        self.since, self.until = since, until
+        self.reload(store)
+
+    def reload(self, store: Store) -> None:
+        """(Re)read the window's articles from the store."""
         self.items: dict[int, _Indexed] = {}
         self.postings: dict[str, list[int]] = {}
-        for cand in store.story_candidates(since, until):
+        for cand in store.story_candidates(self.since, self.until):
             features = stories.StoryFeatures.from_json(cand.features)
-            self.add(cand.article_id, cand.story_id, features, features.published or since)
+            self.add(cand.article_id, cand.story_id, features, features.published or self.since)
 
     def add(self, article_id: int, story_id: int, features: stories.StoryFeatures, when: datetime) -> None:
         self.items[article_id] = _Indexed(story_id, features, when, stories.weight_sum(features.lead),
@@ -78,18 +83,12 @@ class StoryIndex:
         for token in features.lead:
             self.postings.setdefault(token, []).append(article_id)
 
-    def forget(self, article_ids: set[int]) -> None:
-        """Drop articles whose transaction was rolled back."""
-        for aid in article_ids:
-            self.items.pop(aid, None)
-        for token, ids in list(self.postings.items()):
-            kept = [a for a in ids if a not in article_ids]
-            if kept:
-                self.postings[token] = kept
-            else:
-                del self.postings[token]
-
     def best_story(self, mine: stories.StoryFeatures, when: datetime) -> int | None:
+        matches = self.matching_stories(mine, when)
+        return matches[0] if matches else None
+
+    def matching_stories(self, mine: stories.StoryFeatures, when: datetime) -> list[int]:
+        """Every story one of whose reports scores at least SAME_STORY_SCORE with ``mine``, best first."""
         shared: dict[int, list[float]] = {}      # article id -> [shared token count, shared lead weight]
         weight = stories.token_weight
         for token in mine.lead:
@@ -102,7 +101,7 @@ class StoryIndex:
                     acc[0] += 1
                     acc[1] += w
         mine_lead, mine_title = stories.weight_sum(mine.lead), stories.weight_sum(mine.title)
-        best, best_score = None, 0.0
+        best: dict[int, float] = {}
         for aid, (n, shared_lead) in shared.items():
             if n < self.MIN_SHARED:
                 continue
@@ -110,7 +109,8 @@ class StoryIndex:
             if abs(other.when - when) > STORY_WINDOW:
                 continue
             theirs = other.features
-            if mine.published and theirs.published and abs(mine.published - theirs.published) > stories.MAX_GAP:
+            factor = stories.gap_factor(mine.published, theirs.published)
+            if factor == 0.0:
                 continue
             lead_cos = shared_lead / (mine_lead * other.lead_weight) ** 0.5
             title_cos = 0.0
@@ -118,10 +118,10 @@ class StoryIndex:
                 common = mine.title & theirs.title
                 if common:
                     title_cos = sum(weight(t) for t in common) / (mine_title * other.title_weight) ** 0.5
-            score = stories.LEAD_SHARE * lead_cos + (1 - stories.LEAD_SHARE) * title_cos
-            if score >= stories.SAME_STORY_SCORE and score > best_score:
-                best, best_score = other.story_id, score
-        return best
+            score = factor * (stories.LEAD_SHARE * lead_cos + (1 - stories.LEAD_SHARE) * title_cos)
+            if score >= stories.SAME_STORY_SCORE and score > best.get(other.story_id, 0.0):
+                best[other.story_id] = score
+        return sorted(best, key=lambda sid: (-best[sid], sid))
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,15 +133,21 @@ class _Indexed:
     title_weight: float
 
 
-def find_story(store: Store, analysis: Analysis, now: datetime, index: StoryIndex | None = None) -> int | None:
-    """The story of the most similar relevant article within STORY_WINDOW, if it is the same event."""
+def find_stories(store: Store, analysis: Analysis, index: StoryIndex | None = None) -> list[int]:
+    """The stories of the relevant articles within STORY_WINDOW that report the same event, best match first."""
     if not analysis.features:
-        return None
+        return []
     when = analysis.published or analysis.page.fetched_at
     mine = stories.StoryFeatures.from_json(analysis.features)
     if index is None:
         index = StoryIndex(store, when - STORY_WINDOW, when + STORY_WINDOW)
-    return index.best_story(mine, when)
+    return index.matching_stories(mine, when)
+
+
+def find_story(store: Store, analysis: Analysis, now: datetime, index: StoryIndex | None = None) -> int | None:
+    """The story of the most similar relevant article within STORY_WINDOW, if it is the same event."""
+    matches = find_stories(store, analysis, index)
+    return matches[0] if matches else None
 
 
 def decide_verdict(analysis: Analysis, duplicate_kind: str | None, now: datetime, max_age_days: int) -> str:
@@ -215,6 +221,6 @@ def ingest_batch(store: Store, batch: list[Analysis], *, now: datetime, max_age_
     except sa.exc.IntegrityError as exc:
         log.warning("batch of %d articles rolled back (%s); storing them one by one", len(batch), exc.orig)
         if story_index is not None:
-            story_index.forget({r.article_id for r in done if r.article_id is not None})
+            story_index.reload(store)       # the batch's articles were rolled back
     return [ingest(store, analysis, now=now, max_age_days=max_age_days, crawl_id=crawl_id, story_index=story_index)
             for analysis in batch]

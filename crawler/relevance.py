@@ -35,19 +35,25 @@ def _key(term: str) -> str:
 
 def _points(terms: tuple[Term, ...], title: str, lead: str, rest: str, found: dict[str, int],
             compact: str) -> float:
-    """Weighted hits of ``terms``.  ``compact`` is the whole text without whitespace, case-folded: a term whose
-    letters do not occur there in a row cannot match (its pattern only lets whitespace in between), so its three
-    regex scans are skipped; most terms are absent from most pages."""
+    """Weighted hits of ``terms``.  Where terms overlap in the text ("규제" inside "수출규제", "반도체" inside
+    "반도체 장비"), only the longest counts: one mention is one hit.
+
+    ``compact`` is the whole text without whitespace, case-folded: a term whose letters do not occur there in a
+    row cannot match (its pattern only lets whitespace in between), so its regex scans are skipped; most terms
+    are absent from most pages."""
+    present = [term for term in terms if _key(term.text) in compact]
+    if not present:
+        return 0.0
     total = 0.0
-    for term in terms:
-        if _key(term.text) not in compact:
-            continue
-        n_title = len(term.pattern.findall(title))
-        n_lead = len(term.pattern.findall(lead))
-        n_rest = len(term.pattern.findall(rest))
-        if n_title or n_lead or n_rest:
-            found[term.text] = found.get(term.text, 0) + n_title + n_lead + n_rest
-        total += TITLE_POINTS * n_title + LEAD_POINTS * n_lead + n_rest
+    for part, points in ((title, TITLE_POINTS), (lead, LEAD_POINTS), (rest, 1.0)):
+        spans = [(m.start(), -m.end(), term.text) for term in present for m in term.pattern.finditer(part)]
+        end = -1
+        for start, neg_end, text in sorted(spans):
+            if start < end:
+                continue                      # inside (or across) a longer mention already counted
+            end = -neg_end
+            found[text] = found.get(text, 0) + 1
+            total += points
     return total
 
 

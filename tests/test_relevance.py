@@ -114,3 +114,39 @@ def test_skipping_absent_terms_changes_no_score(monkeypatch):
     slow = [judge(t, x, TOPIC) for t, x in texts]
     assert fast == slow
     assert sum(r.relevant for r in fast) >= 20
+
+
+def test_overlapping_terms_count_one_mention_once():
+    """"규제" and "수출규제" are both terms; one "수출규제" in the title is one title hit (3 points), not two."""
+    import re
+
+    from crawler.relevance import TITLE_POINTS, _points
+
+    control = next(g for g in TOPIC.groups if g.name == "control")
+    assert {"규제", "수출규제"} <= set(control.terms)
+
+    def points(title: str) -> tuple[float, dict]:
+        found: dict[str, int] = {}
+        compact = re.sub(r"\s+", "", title).casefold()
+        return _points(control.compiled, title, "", "", found, compact), found
+
+    assert points("반도체 수출규제 강화") == (TITLE_POINTS, {"수출규제": 1})
+    assert points("반도체 규제 강화") == (TITLE_POINTS, {"규제": 1})
+    assert points("수출 규제와 규제 완화") == (2 * TITLE_POINTS, {"수출규제": 1, "규제": 1})
+
+
+def test_reports_of_real_loophole_stories_are_relevant():
+    """Loophole and enforcement stories that never say 수출통제 in the title (cloud access, fab licences,
+    end-user checks), written for this test."""
+    cases = [
+        ("중국 기업, 해외 클라우드로 엔비디아 GPU 빌려 쓴다…미국 '원격 접속' 차단 검토",
+         "미국 상무부가 중국 기업이 해외 클라우드 업체를 통해 엔비디아 GPU를 원격으로 쓰는 것을 막는 규칙을 검토하고 "
+         "있다. 클라우드 업체에 고객 확인(KYC) 의무를 지우는 방안이 거론된다. 칩 수출은 막혔지만 원격 접속은 허가 "
+         "대상이 아니었다."),
+        ("삼성 시안 공장, 미국 장비 반입 때마다 허가 받아야",
+         "미국 정부가 삼성전자 중국 시안 낸드 공장을 검증된 최종사용자 명단에서 빼기로 했다. 앞으로 미국산 반도체 "
+         "장비를 들여올 때마다 건별로 허가를 받아야 한다. 중국 공장 운영에 차질이 우려된다."),
+    ]
+    for title, text in cases:
+        verdict = judge(title, text, TOPIC)
+        assert verdict.relevant, (title, verdict.score, verdict.matched)

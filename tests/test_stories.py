@@ -10,7 +10,7 @@ import pytest
 
 from crawler.analyse import topic_terms
 from crawler.configuration import builtin_dir
-from crawler.stories import StoryFeatures, key_tokens, same_story, story_features, strip_particle
+from crawler.stories import StoryFeatures, key_tokens, same_story, story_features, story_score, strip_particle
 from crawler.topic import load_topic
 from digest.sampleweb import DEFAULT_ROOT, load_articles
 
@@ -26,8 +26,34 @@ def features(a, published=None) -> StoryFeatures:
 PAIRS = list(itertools.combinations(REPORTS, 2))
 
 
-@pytest.mark.parametrize("a, b", [(a, b) for a, b in PAIRS if a.story == b.story], ids=lambda a: a.id)
-def test_reports_of_one_event_are_one_story(a, b):
+def grouped(reports) -> dict[str, set[int]]:
+    """Stories as the crawl forms them: in order of publication, each report joins the story of its best match
+    (crawler.ingest.StoryIndex) or starts a new one.  -> event label -> the story ids its reports ended in."""
+    from crawler.ingest import StoryIndex
+
+    index = StoryIndex(_NoStore(), NOW - timedelta(days=60), NOW + timedelta(days=60))
+    out: dict[str, set[int]] = {}
+    for n, a in enumerate(sorted(reports, key=lambda r: r.published)):
+        f = features(a)
+        story = index.best_story(f, f.published)
+        story = n if story is None else story
+        index.add(n, story, f, f.published)
+        out.setdefault(a.story, set()).add(story)
+    return out
+
+
+def test_reports_of_one_event_end_in_one_story():
+    groups = grouped(REPORTS)
+    assert len(groups) == len({a.story for a in REPORTS}) >= 4
+    assert all(len(ids) == 1 for ids in groups.values()), groups
+    every = [i for ids in groups.values() for i in ids]
+    assert len(every) == len(set(every))        # and no two events share one
+
+
+@pytest.mark.parametrize("a, b", [(a, b) for a, b in PAIRS if a.story == b.story and a.published - b.published
+                                  < timedelta(hours=6) and b.published - a.published < timedelta(hours=6)],
+                         ids=lambda a: a.id)
+def test_reports_of_one_event_hours_apart_match_pairwise(a, b):
     assert same_story(features(a), features(b))
 
 
@@ -61,6 +87,41 @@ def test_tokens_strip_particles_and_drop_topic_words_and_predicates():
     tokens = key_tokens("미국 상무부가 H20 수출을 막았다고 밝혔다 140곳", frozenset({"h20"}))
     assert "상무부" in tokens and "140" in tokens
     assert "h20" not in tokens and "밝혔다" not in tokens
+
+
+def test_numbers_keep_their_unit_and_drop_particles_and_dates():
+    tokens = key_tokens("어센드 950이 27곳을 거쳐 1천만달러 5일부터 2026년 15% 2나노급 7")
+    assert {"950", "27", "1천만", "15%", "2"} - {"2"} <= tokens
+    assert not tokens & {"950이", "5", "5일", "5일부터", "일부터", "2026", "7", "곳을", "27곳", "노급", "나노급"}
+
+
+def test_one_syllable_nouns_with_particles_are_dropped_but_two_syllable_nouns_stay():
+    tokens = key_tokens("칩을 곳은 회의 경로 수출제한 포함한")
+    assert not tokens & {"칩을", "칩", "곳은", "곳"}
+    assert {"회의", "경로", "수출제한", "포함"} <= tokens
+
+
+def test_wire_datelines_do_not_make_one_outlet_s_reports_one_story():
+    from crawler.stories import outlet_words
+
+    body, outlets = outlet_words("(워싱턴=누리통신) 미국 상무부가 발표했다. [서해방송] 관련 소식")
+    assert outlets == frozenset({"누리통신"}) and "워싱턴" not in body and "누리통신" not in body
+    f = story_features("제목", "(워싱턴=누리통신) 미국 상무부가 새 규정을 발표했다. 누리통신 취재 결과", None)
+    assert "누리통신" not in f.lead and "상무부" in f.lead
+
+
+def test_the_score_fades_with_the_gap_between_reports():
+    from crawler.stories import FAR_GAP_FACTOR, gap_factor
+
+    t = NOW
+    assert gap_factor(t, t + timedelta(hours=20)) == 1.0 and gap_factor(None, t) == 1.0
+    assert gap_factor(t, t + timedelta(days=2)) == pytest.approx((1 + FAR_GAP_FACTOR) / 2)
+    assert gap_factor(t, t + timedelta(days=3)) == pytest.approx(FAR_GAP_FACTOR)
+    assert gap_factor(t, t + timedelta(days=3, minutes=1)) == 0.0
+    a, b = [r for r in REPORTS if r.id.startswith("e2-")][:2]
+    near, far = features(a), features(b)
+    later = StoryFeatures(far.title, far.lead, far.numbers, near.published + timedelta(days=2))
+    assert story_score(near, later) == pytest.approx(story_score(near, far) * gap_factor(near.published, later.published))
 
 
 class _NoStore:
