@@ -1,8 +1,11 @@
 """Relevance quality: precision, recall and the list of errors, per source of labels.
 
 Sets: tests/data/relevance_cases.jsonl (hand-written; "tuning" cases and a "holdout" written after the rules were
-frozen), the sample web's pages (digest/demo_web/site.toml, labelled there), and the real Korean pages in
-../shared/korean-data (general news, none about chip export controls: all negatives), when present.
+frozen), the sample web's pages (digest/demo_web/site.toml, labelled there), the real Korean pages in
+../shared/korean-data (general news, none about chip export controls: all negatives), when present, and two sets
+in bench/data/: the 49 on-topic reports of pairs_independent.jsonl (written for the story benchmark; used to tune
+the terms on 2026-11-25, so "reports/tuning") and relevance_holdout.jsonl (written afterwards by someone who never
+saw the rules: the independent check).
 
     python bench/relevance.py
 """
@@ -34,6 +37,16 @@ def cases() -> list[tuple[str, str, str, bool, str]]:
     for a in load_articles(DEFAULT_ROOT, datetime.now(timezone.utc)):
         if a.paragraphs and a.language == "ko" and a.expect not in ("robots", "http_error"):
             out.append(("sample-web", a.id, a.title, "\n".join(a.paragraphs), a.expect != "irrelevant"))
+    for line in (ROOT / "bench" / "data" / "pairs_independent.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            r = json.loads(line)
+            out.append(("reports/tuning", r["id"], r["title"], "\n".join(r["paragraphs"]), True))
+    holdout = ROOT / "bench" / "data" / "relevance_holdout.jsonl"
+    if holdout.exists():
+        for line in holdout.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                c = json.loads(line)
+                out.append(("holdout-2", c["id"], c["title"], c["text"], c["relevant"]))
     if (DATA / "index.jsonl").exists():
         from crawler.decode import read_saved_page
         from crawler.extract import ExtractError, extract

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 LEAD_CHARS = 500
 BODY_CHARS = 1500                 # facts of the event sit in the first paragraphs
@@ -56,12 +57,17 @@ _DATELINE = re.compile(r"[(\[]\s*([^()\[\]=\n]{1,20})=\s*([^()\[\]\n]{1,20}?)\s*
 _OUTLET_TAG = re.compile(r"^\s*\[([^\[\]\n]{1,20})\]")
 
 
+_SUFFIX_LENGTHS = sorted({len(x) for x in _SUFFIXES}, reverse=True)
+_SUFFIX_SET = frozenset(_SUFFIXES)
+
+
 def strip_particle(word: str) -> str:
+    """The longest particle or ending in _SUFFIXES stripped, leaving a stem of two syllables or more."""
     if word.endswith(_NOT_A_SUFFIX):
         return word
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
-            return word[: -len(suffix)]
+    for n in _SUFFIX_LENGTHS:
+        if len(word) - n >= 2 and word[-n:] in _SUFFIX_SET:
+            return word[:-n]
     if len(word) == 2 and word[1] in _SHORT_STEM_PARTICLES:
         return word[0]
     return word
@@ -135,7 +141,8 @@ class StoryFeatures:
                    datetime.fromisoformat(d["p"]) if d.get("p") else None)
 
 
-def _topic_exclusions(topic_terms: Iterable[str]) -> frozenset[str]:
+@lru_cache(maxsize=8)
+def _topic_exclusions(topic_terms: tuple[str, ...]) -> frozenset[str]:
     out = set()
     for term in topic_terms:
         for word in term.split():
@@ -148,7 +155,7 @@ def _topic_exclusions(topic_terms: Iterable[str]) -> frozenset[str]:
 def story_features(title: str, text: str, published: datetime | None,
                    topic_terms: Iterable[str] = ()) -> StoryFeatures:
     body, outlets = outlet_words(text[:BODY_CHARS])
-    exclude = _topic_exclusions(topic_terms) | outlets
+    exclude = _topic_exclusions(tuple(topic_terms)) | outlets
     title_tokens = key_tokens(title, exclude)
     lead_tokens = key_tokens(title + "\n" + body, exclude)
     numbers = {t for t in lead_tokens if t[0].isdigit()}
