@@ -113,6 +113,40 @@ def _clean(text: str | None) -> str | None:
     return text or None
 
 
+PROLOG_SCAN_CHARS = 65_536     # a DOCTYPE sits before the root element, in the first bytes of any real feed
+_DOCTYPE_SUBSET = re.compile(r"<!DOCTYPE[^\[>]*\[", re.I)
+_ENTITY_DECL = re.compile(r"<!ENTITY\b")
+_ROOT_START = re.compile(r"<(?![?!])")
+
+
+def refuse_entity_declarations(head: str) -> None:
+    """Raise FeedError("entity_expansion") when the document's prolog declares XML entities.
+
+    A DOCTYPE with an internal subset that declares entities is how a billion-laughs bomb (entities defined by
+    ten copies of the previous one, a few hundred bytes that expand to gigabytes) or an external-entity read
+    starts.  No news feed or sitemap needs one, so the whole document is refused before any parser sees it.  A
+    plain ``<!DOCTYPE rss>`` or an external DTD reference (RSS 0.91) is fine: it declares nothing here and is
+    never fetched.  Only the prolog is looked at: "&lt;!ENTITY" in an article's text does not count."""
+    head = head[:PROLOG_SCAN_CHARS]
+    root = _ROOT_START.search(head)
+    prolog = head[: root.start()] if root else head
+    doctype = _DOCTYPE_SUBSET.search(prolog)
+    if doctype and _ENTITY_DECL.search(prolog, doctype.end()):
+        raise FeedError("entity_expansion",
+                        "XML 엔티티 선언(DOCTYPE)이 있어 읽지 않습니다 (엔티티 확장 공격 방지)")
+
+
+def _prolog_text(data: bytes) -> str:
+    """The first bytes of an XML document as text, enough to find its markup: UTF-16/32 by their byte-order
+    mark, anything else (UTF-8, EUC-KR: the markup is ASCII in both) byte for byte."""
+    head = data[:PROLOG_SCAN_CHARS * 4]
+    for bom, codec in ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+                       (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if head.startswith(bom):
+            return head[len(bom):].decode(codec, "replace")
+    return head[:PROLOG_SCAN_CHARS].decode("latin-1").removeprefix("\xef\xbb\xbf")
+
+
 _XML_DECL_ENCODING = re.compile(r"""(<\?xml[^>]*?)\s+encoding\s*=\s*["'][^"']*["']""", re.I)
 
 
@@ -122,6 +156,7 @@ def parse_feed(text: str, base_url: str, *, now: datetime | None = None) -> list
     Links that are not http(s) (``javascript:``, ``file:``…) are dropped here.  A document with no entries that
     feedparser could not parse raises FeedError.
     """
+    refuse_entity_declarations(text.lstrip("\ufeff"))
     # Re-encode the already decoded text as UTF-8 and say so, so feedparser never re-guesses the charset from
     # an <?xml encoding="euc-kr"?> declaration that no longer matches the bytes.
     data = _XML_DECL_ENCODING.sub(r"\1", text.lstrip("\ufeff"), count=1).encode("utf-8")
@@ -201,6 +236,7 @@ def parse_sitemap(body: bytes, base_url: str, *, now: datetime | None = None) ->
         data = _ungzip(body)
     except (OSError, EOFError) as exc:
         raise FeedError("not_a_sitemap", f"gzip 사이트맵을 풀 수 없습니다: {exc}") from None
+    refuse_entity_declarations(_prolog_text(data))
     parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False,
                              remove_comments=True)
     try:

@@ -15,6 +15,7 @@ REASON_LABELS = {
     "duplicate:article": "중복:기사", "duplicate:url": "중복:URL", "robots": "robots", "http_error": "HTTP오류",
     "timeout": "시간초과", "network_error": "네트워크", "too_large": "너무큼", "not_html": "HTML아님",
     "extract_failed": "추출실패", "redirect_loop": "리다이렉트", "unsafe_url": "위험URL",
+    "not_a_feed": "피드아님", "not_a_sitemap": "사이트맵아님", "entity_expansion": "엔티티공격",
 }
 
 

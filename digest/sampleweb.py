@@ -385,6 +385,17 @@ class SampleWeb:
             return 200, {"Content-Type": "application/pdf"}, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
         if path == "/hostile/not-xml.xml":
             return 200, {"Content-Type": "application/rss+xml"}, "이것은 XML이 아닙니다 <<<".encode()
+        if path in ("/hostile/laughs.xml", "/hostile/laughs-sitemap.xml"):
+            # billion laughs: lol9 would expand to 10^9 copies of "lol"
+            lols = "".join(f'<!ENTITY lol{i} "{("&lol%d;" % (i - 1)) * 10}">' for i in range(1, 10))
+            head = f'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol0 "lol">{lols}]>'
+            if path.endswith("sitemap.xml"):
+                body = (head + '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url>'
+                        f"<loc>{self.base_url}/hostile/&lol9;</loc></url></urlset>")
+            else:
+                body = (head + '<rss version="2.0"><channel><title>&lol9;</title><item><title>&lol9;</title>'
+                        f"<link>{self.base_url}/hostile/pdf.html</link></item></channel></rss>")
+            return 200, {"Content-Type": "application/xml"}, body.encode()
         if path == "/hostile/mislabelled.html":
             page = render_legacy(self.articles[0], self.base_url)
             return 200, {"Content-Type": "text/html; charset=utf-8"}, page.encode("cp949")

@@ -17,6 +17,8 @@ def hostile_crawl(sample_web, tmp_path_factory):
     sources = [("적대적 피드", "rss", sample_web.url("/hostile/feed.xml")),
                ("XML 아닌 피드", "rss", sample_web.url("/hostile/not-xml.xml")),
                ("없는 피드", "rss", sample_web.url("/hostile/no-such-feed.xml")),
+               ("엔티티 폭탄 피드", "rss", sample_web.url("/hostile/laughs.xml")),
+               ("엔티티 폭탄 사이트맵", "sitemap", sample_web.url("/hostile/laughs-sitemap.xml")),
                ("한빛일보", "rss", sample_web.url("/hanbit/rss.xml"))]
     config = write_config(home / "c.toml", sources=sources)
     text = config.read_text(encoding="utf-8").replace("timeout = 10", "timeout = 4\nmax_page_bytes = 5000000")
@@ -43,6 +45,13 @@ def test_good_source_is_crawled_despite_the_others(hostile_crawl):
 def test_broken_feeds_are_source_failures_with_reasons(hostile_crawl):
     assert "실패" in hostile_crawl["lines"]["XML 아닌 피드"]
     assert "HTTP 404" in hostile_crawl["lines"]["없는 피드"]
+
+
+def test_billion_laughs_feeds_and_sitemaps_are_refused_not_expanded(hostile_crawl):
+    for name in ("엔티티 폭탄 피드", "엔티티 폭탄 사이트맵"):
+        line = hostile_crawl["lines"][name]
+        assert "출처:엔티티공격 1" in line and "실패" in line and "엔티티" in line.split("실패", 1)[1], line
+    assert not any("lol" in r["title"] or "lol" in r["url"] for r in hostile_crawl["rows"])
 
 
 def test_each_hostile_page_is_dropped_with_its_reason(hostile_crawl):
