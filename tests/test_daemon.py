@@ -13,6 +13,8 @@ import sys
 import time
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from tests.conftest import chipwatch, write_config
 from tests.smtp_server import SmtpServer
 
@@ -175,3 +177,65 @@ def test_daemon_killed_while_sending_resends_at_most_once_and_loses_nothing(samp
         assert len(ids) == 1                        # the same digest, so clients fold the copies together
         status = chipwatch("--config", str(config), "status", cwd=home, check=True)
         assert "발송 대기 중인 이야기: 0건" in status.stdout   # its stories were marked, none lost
+
+
+@pytest.mark.parametrize("first", ["daemon", "manual"])
+def test_manual_send_racing_the_daemon_s_send_gives_one_email(sample_web, tmp_path, first):
+    """The SMTP server is slow in DATA; while one sender (the daemon's scheduled digest, or a manual
+    `chipwatch digest send`) is inside it, the other one starts.  The digest lock makes the second wait, then find
+    nothing pending: one email, every story marked once."""
+    home = tmp_path
+    with SmtpServer(tmp_path) as server:
+        extra = f'[smtp]\nhost = "127.0.0.1"\nport = {server.port}\nsecurity = "none"\ntimeout = 20\n'
+        config = write_config(home / "chipwatch.toml", sample_web, extra=extra)
+        config.write_text(config.read_text(encoding="utf-8").replace(
+            '[digest]\noutbox = "outbox"\n', '[digest]\noutbox = "outbox"\nrecipients = ["analyst@example.com"]\n'),
+            encoding="utf-8")
+        db = home / "chipwatch.db"
+        chipwatch("--config", str(config), "crawl", cwd=home, check=True)
+        proc = start_daemon(config, home)
+        wait_for(lambda: db.exists() and len(jobs(db)) == 2, 60, "the jobs to be stored")
+        assert stop(proc)[0] == 0
+        move_job_into_past(db, "weekly_digest", datetime.now(timezone.utc) - timedelta(hours=1))
+        move_job_into_past(db, "crawl", datetime.now(timezone.utc) + timedelta(days=1))
+        server.capture.data_delay = 3.0
+        env = dict(os.environ)
+        env.pop("CHIPWATCH_CONFIG", None)
+        manual_cmd = [sys.executable, "-m", "digest.cli", "--config", str(config), "digest", "send"]
+
+        if first == "daemon":
+            proc = start_daemon(config, home)           # its due digest runs at once
+            try:
+                wait_for(lambda: server.capture.data_started >= 1, 90, "the daemon's digest to reach DATA")
+                manual = subprocess.run(manual_cmd, cwd=home, env=env, capture_output=True, text=True, timeout=120)
+                wait_for(lambda: not child_pids(proc.pid), 60, "the daemon's send to finish")
+            finally:
+                code, err = stop(proc)
+        else:
+            sender = subprocess.Popen(manual_cmd, cwd=home, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      text=True)
+            wait_for(lambda: server.capture.data_started >= 1, 90, "the manual digest to reach DATA")
+            proc = start_daemon(config, home)
+            try:
+                wait_for(lambda: child_pids(proc.pid), 60, "the daemon's digest child to start")
+                out, errs = sender.communicate(timeout=120)
+                manual = subprocess.CompletedProcess(manual_cmd, sender.returncode, out, errs)
+                wait_for(lambda: not child_pids(proc.pid), 60, "the daemon's send to finish")
+            finally:
+                code, err = stop(proc)
+
+        assert code == 0, err[-2000:]
+        assert manual.returncode == 0, manual.stderr[-2000:]
+        assert len(server.capture.messages) == 1
+        assert server.capture.data_started == 1                 # the second sender never even reached DATA
+        loser = manual.stdout if first == "daemon" else err
+        assert "새 기사가 없어 다이제스트를 보내지 않았습니다" in loser, loser[-2000:]
+        winner = err if first == "daemon" else manual.stdout
+        assert "다이제스트(이야기" in winner and "보냈습니다" in winner, winner[-2000:]
+        status = chipwatch("--config", str(config), "status", cwd=home, check=True)
+        assert "발송 대기 중인 이야기: 0건" in status.stdout
+        with sqlite3.connect(db) as conn:
+            sent = conn.execute("SELECT count(*) FROM digests WHERE status = 'sent'").fetchone()[0]
+            marked = conn.execute("SELECT count(DISTINCT digest_id) FROM stories WHERE digest_id IS NOT NULL"
+                                  ).fetchone()[0]
+        assert sent == 1 and marked == 1
