@@ -385,6 +385,14 @@ class SampleWeb:
             return 200, {"Content-Type": "application/pdf"}, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
         if path == "/hostile/not-xml.xml":
             return 200, {"Content-Type": "application/rss+xml"}, "이것은 XML이 아닙니다 <<<".encode()
+        if path == "/hostile/truncated.xml":
+            # the connection drops mid-item: the complete item before it is still usable
+            body = ('<?xml version="1.0"?><rss version="2.0"><channel><title>cut</title><item><title>온전한 항목</title>'
+                    f"<link>{self.base_url}/hostile/truncated-item.html</link><pubDate>Mon, 23 Nov 2099 09:30:00 +0900"
+                    f"</pubDate></item><item><title>잘린 항목</title><link>{self.base_url}/hostile/nev")
+            return 200, {"Content-Type": "application/rss+xml"}, body.encode()
+        if path == "/hostile/truncated-item.html":
+            return 200, {"Content-Type": "text/html; charset=utf-8"}, render_ndsoft(self.articles[1], self.base_url).encode()
         if path in ("/hostile/laughs.xml", "/hostile/laughs-sitemap.xml"):
             # billion laughs: lol9 would expand to 10^9 copies of "lol"
             lols = "".join(f'<!ENTITY lol{i} "{("&lol%d;" % (i - 1)) * 10}">' for i in range(1, 10))

@@ -18,6 +18,7 @@ def hostile_crawl(sample_web, tmp_path_factory):
                ("XML 아닌 피드", "rss", sample_web.url("/hostile/not-xml.xml")),
                ("없는 피드", "rss", sample_web.url("/hostile/no-such-feed.xml")),
                ("엔티티 폭탄 피드", "rss", sample_web.url("/hostile/laughs.xml")),
+               ("잘린 피드", "rss", sample_web.url("/hostile/truncated.xml")),
                ("엔티티 폭탄 사이트맵", "sitemap", sample_web.url("/hostile/laughs-sitemap.xml")),
                ("한빛일보", "rss", sample_web.url("/hanbit/rss.xml"))]
     config = write_config(home / "c.toml", sources=sources)
@@ -45,6 +46,16 @@ def test_good_source_is_crawled_despite_the_others(hostile_crawl):
 def test_broken_feeds_are_source_failures_with_reasons(hostile_crawl):
     assert "실패" in hostile_crawl["lines"]["XML 아닌 피드"]
     assert "HTTP 404" in hostile_crawl["lines"]["없는 피드"]
+
+
+def test_a_truncated_feed_still_yields_its_complete_items(hostile_crawl):
+    """The feed is cut mid-item: the complete item is crawled, the cut one is not, and its date in 2099 is not
+    believed (the article's own date is stored)."""
+    line = hostile_crawl["lines"]["잘린 피드"].split("\t")
+    assert line[1:4] == ["1", "0", "1"] and line[-1] == "정상", line       # seen, known, fetched; state
+    rows = [r for r in hostile_crawl["rows"] if r["source"] == "잘린 피드"]
+    assert len(rows) == 1 and rows[0]["published"] and not rows[0]["published"].startswith("2099")
+    assert not any("/hostile/nev" in r["url"] for r in hostile_crawl["rows"])
 
 
 def test_billion_laughs_feeds_and_sitemaps_are_refused_not_expanded(hostile_crawl):
