@@ -4,8 +4,12 @@ A syndicated copy trims the end, swaps paragraphs, retitles or adds its own head
 then mostly lies *inside* the original's.  So the decision uses estimated **containment**
 |A∩B| / min(|A|,|B|) (derived from the MinHash Jaccard estimate and the stored set sizes), not Jaccard alone.
 
-Signatures come from datasketch 2.0's MinHash with scheme ``affine32`` (2.0 changed the default permutation
-scheme; the scheme string is stored with every signature and compared before two signatures are compared).
+Signatures are datasketch 2.0's MinHash with scheme ``affine32``, computed here with numpy: each shingle's crc32 is
+mixed with the MurmurHash3 32-bit finalizer, then 128 affine permutations ``a·h + b mod 2^32`` (``a`` odd; ``a``
+and ``b`` drawn from ``numpy.random.RandomState(SEED)`` as datasketch draws them) keep their minimum.  Importing
+datasketch costs 0.4 s per process (its package pulls in scipy) and the crawl starts three; the values are the
+same bit for bit (tests/test_dedup.py checks them against datasketch and against a recorded digest).  The scheme
+string is stored with every signature and compared before two signatures are compared.
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ import zlib
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash
 
 NUM_PERM = 128
 SHINGLE = 4              # characters per shingle, whitespace and punctuation removed; 4 keeps the background
@@ -53,17 +56,40 @@ def shingle_set(text: str) -> set[bytes]:
     return {norm[i:i + SHINGLE].encode("utf-8") for i in range(len(norm) - SHINGLE + 1)}
 
 
-# The permutations depend only on NUM_PERM and SEED: drawn once, not per article (they cost as much as hashing a
-# page).  zlib.crc32 is already unsigned in Python 3, so it serves as the hash function as it is.
-_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32, scheme="affine32").permutations
+def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(a, b) of the affine permutations, drawn once: they depend only on NUM_PERM and SEED."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
+
+
+_A, _B = _permutations(NUM_PERM, SEED)
+_EMPTY = np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, element-wise (uint32 arithmetic wraps, which is the intended mod 2^32)."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+def minhash(shingles: set[bytes]) -> np.ndarray:
+    """The NUM_PERM minimum permuted hash values of a shingle set (all 0xFFFFFFFF when it is empty)."""
+    if not shingles:
+        return _EMPTY.copy()
+    hashed = np.fromiter((zlib.crc32(s) for s in shingles), dtype=np.uint32, count=len(shingles))
+    mixed = _fmix32(hashed).reshape(-1, 1)
+    with np.errstate(over="ignore"):
+        return (mixed * _A + _B).min(axis=0)
 
 
 def fingerprint(text: str) -> Fingerprint:
     shingles = shingle_set(text)
-    mh = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32, scheme="affine32", permutations=_PERMUTATIONS)
-    if shingles:
-        mh.update_batch(list(shingles))
-    values = np.asarray(mh.hashvalues, dtype="<u4")
+    values = minhash(shingles).astype("<u4", copy=False)
     return Fingerprint(values.tobytes(), len(shingles), SCHEME)
 
 

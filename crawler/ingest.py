@@ -5,6 +5,7 @@ hands over articles in batches (:func:`ingest_batch`), each batch one transactio
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -72,7 +73,8 @@ class StoryIndex:
     def reload(self, store: Store) -> None:
         """(Re)read the window's articles from the store."""
         self.items: dict[int, _Indexed] = {}
-        self.postings: dict[str, list[int]] = {}
+        self.postings: dict[str, list[int]] = {}           # lead token -> articles
+        self.title_postings: dict[str, list[int]] = {}     # title token -> articles
         for cand in store.story_candidates(self.since, self.until):
             features = stories.StoryFeatures.from_json(cand.features)
             self.add(cand.article_id, cand.story_id, features, features.published or self.since)
@@ -82,42 +84,47 @@ class StoryIndex:
                                           stories.weight_sum(features.title))
         for token in features.lead:
             self.postings.setdefault(token, []).append(article_id)
+        for token in features.title:
+            self.title_postings.setdefault(token, []).append(article_id)
 
     def best_story(self, mine: stories.StoryFeatures, when: datetime) -> int | None:
         matches = self.matching_stories(mine, when)
         return matches[0] if matches else None
 
+    @staticmethod
+    def _shared(tokens: frozenset[str], postings: dict[str, list[int]]) -> tuple[Counter, Counter]:
+        """(article id -> shared tokens, article id -> shared specific tokens), counted in C by Counter.update:
+        walking long posting lists in Python was most of the crawl's story cost."""
+        every, specific = Counter(), Counter()
+        for token in tokens:
+            ids = postings.get(token)
+            if ids:
+                every.update(ids)
+                if stories.token_weight(token) != 1.0:
+                    specific.update(ids)
+        return every, specific
+
     def matching_stories(self, mine: stories.StoryFeatures, when: datetime) -> list[int]:
         """Every story one of whose reports scores at least SAME_STORY_SCORE with ``mine``, best first."""
-        shared: dict[int, list[float]] = {}      # article id -> [shared token count, shared lead weight]
-        weight = stories.token_weight
-        for token in mine.lead:
-            w = weight(token)
-            for aid in self.postings.get(token, ()):
-                acc = shared.get(aid)
-                if acc is None:
-                    shared[aid] = [1, w]
-                else:
-                    acc[0] += 1
-                    acc[1] += w
+        extra = stories.SPECIFIC_WEIGHT - 1.0        # a token weighs 1, a specific one 1 + extra
+        lead_all, lead_specific = self._shared(mine.lead, self.postings)
+        title_all, title_specific = self._shared(mine.title, self.title_postings)
         mine_lead, mine_title = stories.weight_sum(mine.lead), stories.weight_sum(mine.title)
         best: dict[int, float] = {}
-        for aid, (n, shared_lead) in shared.items():
+        for aid, n in lead_all.items():
             if n < self.MIN_SHARED:
                 continue
             other = self.items[aid]
             if abs(other.when - when) > STORY_WINDOW:
                 continue
-            theirs = other.features
-            factor = stories.gap_factor(mine.published, theirs.published)
+            factor = stories.gap_factor(mine.published, other.features.published)
             if factor == 0.0:
                 continue
-            lead_cos = shared_lead / (mine_lead * other.lead_weight) ** 0.5
+            lead_cos = (n + extra * lead_specific[aid]) / (mine_lead * other.lead_weight) ** 0.5
             title_cos = 0.0
-            if mine_title and other.title_weight:
-                common = mine.title & theirs.title
-                if common:
-                    title_cos = sum(weight(t) for t in common) / (mine_title * other.title_weight) ** 0.5
+            shared_title = title_all[aid]
+            if shared_title:
+                title_cos = (shared_title + extra * title_specific[aid]) / (mine_title * other.title_weight) ** 0.5
             score = factor * (stories.LEAD_SHARE * lead_cos + (1 - stories.LEAD_SHARE) * title_cos)
             if score >= stories.SAME_STORY_SCORE and score > best.get(other.story_id, 0.0):
                 best[other.story_id] = score
