@@ -52,6 +52,9 @@ RESCUE_COVERAGE = 0.6        # use the declared articleBody when trafilatura's t
 DECLARED_PROSE_SHARE = 0.6   # a declared articleBody is used as is when this share of its characters is in lines
                              # that end like sentences (0.72-1.0 on the real pages; a link list or a page-wide
                              # wrapper scores lower and goes through trafilatura instead)
+FAST_PATH_MIN_CHARS = 500    # trafilatura's fast mode is trusted when its cleaned text is at least this long and
+                             # reads as prose; otherwise it runs again with its fallbacks (bench/extraction.py:
+                             # identical figures to always running them)
 SCRIPT_FALLBACK_BELOW = 300  # below this many characters, look for the article inside inline scripts too
 POOR_PROSE_SHARE = 0.3       # ... and also when less than this share of the text reads as sentences (a headline
                              # list where an Arc XP/Next.js page renders its article client-side)
@@ -120,13 +123,13 @@ def body_lines(tree, meta: PageMeta, scripts: list[str], drop: tuple, url: str |
         lines, raw = clean_lines(declared, drop=drop), declared
     else:
         paragraphize(tree)
-        doc = trafilatura.bare_extraction(tree, url=url, include_comments=False, include_images=False,
-                                          include_links=False, include_tables=False, deduplicate=False,
-                                          with_metadata=False, config=_CONFIG)
-        # include_tables=False: legacy Korean CMSs lay the whole page out in <table>s; with tables "on",
-        # trafilatura renders the article cell as one "| … |" row glued to the menu and footer cells.
-        raw = ((getattr(doc, "text", None) or "") if doc is not None else "").splitlines()
+        raw = _trafilatura_lines(tree, url, fast=True)
         lines = clean_lines(raw, drop=drop)
+        if _length(lines) < FAST_PATH_MIN_CHARS or _prose_share(lines) < DECLARED_PROSE_SHARE:
+            # trafilatura's own comparison with readability and jusText, only where its main extractor looks
+            # weak: it costs about a tenth of the page's analysis and changes nothing on a clear article
+            raw = _trafilatura_lines(tree, url, fast=False)
+            lines = clean_lines(raw, drop=drop)
         if declared and _coverage(declared, lines) < RESCUE_COVERAGE:
             log.debug("%s: trafilatura missed the declared articleBody; using it", url)
             lines, raw = clean_lines(declared, drop=drop), declared
@@ -137,6 +140,16 @@ def body_lines(tree, meta: PageMeta, scripts: list[str], drop: tuple, url: str |
             if _prose_length(cleaned) > max(_prose_length(lines), MIN_TEXT_CHARS):
                 lines, raw = cleaned, candidate
     return lines, raw
+
+
+def _trafilatura_lines(tree, url: str | None, *, fast: bool) -> list[str]:
+    """trafilatura's text lines for a (pruned) tree; it works on its own copy of the tree."""
+    doc = trafilatura.bare_extraction(tree, url=url, include_comments=False, include_images=False,
+                                      include_links=False, include_tables=False, deduplicate=False,
+                                      with_metadata=False, config=_CONFIG, fast=fast)
+    # include_tables=False: legacy Korean CMSs lay the whole page out in <table>s; with tables "on",
+    # trafilatura renders the article cell as one "| … |" row glued to the menu and footer cells.
+    return ((getattr(doc, "text", None) or "") if doc is not None else "").splitlines()
 
 
 # ---------------------------------------------------------------- input guard and parsing
