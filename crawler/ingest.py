@@ -178,8 +178,10 @@ def ingest(store: Store, analysis: Analysis, *, now: datetime, max_age_days: int
     url = final_url(analysis)
     aliases = tuple(dict.fromkeys(u for u in (page.requested_url, canonicalize(page.requested_url), page.url,
                                               canonicalize(page.url)) if u != url))
-    if store.known_urls([url]):
+    known = store.known_urls([url, *aliases])
+    if url in known:
         return Ingested(None, "known", None, None)
+    aliases = tuple(a for a in aliases if a not in known)      # another article's address already
     dup = find_duplicate(store, analysis)
     duplicate_kind = dup[0] if dup else None
     duplicate_of = dup[1] if dup else None

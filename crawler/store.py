@@ -350,28 +350,21 @@ class Store:
     # ------------------------------------------------------------ dedup
 
     _LSH_QUERY = sa.text(
-        "SELECT fingerprint_id, COUNT(*) AS n FROM lsh WHERE key IN :keys "
-        "GROUP BY fingerprint_id ORDER BY n DESC LIMIT :limit").bindparams(sa.bindparam("keys", expanding=True))
-    _FP_QUERY = sa.text(
-        "SELECT id, kind, ref, article_id, signature, shingles, scheme FROM fingerprints WHERE id IN :ids"
-    ).bindparams(sa.bindparam("ids", expanding=True))
+        "SELECT f.id, f.kind, f.ref, f.article_id, f.signature, f.shingles, f.scheme FROM "
+        "(SELECT fingerprint_id, COUNT(*) AS n FROM lsh WHERE key IN :keys GROUP BY fingerprint_id "
+        "ORDER BY n DESC, fingerprint_id LIMIT :limit) AS hits JOIN fingerprints f ON f.id = hits.fingerprint_id "
+        "ORDER BY hits.n DESC, f.id").bindparams(sa.bindparam("keys", expanding=True))
 
     def lsh_candidates(self, band_keys: Sequence[tuple[int, int]], limit: int = 50) -> list[FingerprintRow]:
         """Fingerprints sharing at least one LSH band with ``band_keys``, most shared bands first.
 
-        Plain SQL on purpose: this runs once per stored article, and building the expression each time cost more
-        than the indexed lookup itself (11 ms vs < 1 ms, measured with bench/crawl_throughput.py)."""
+        Plain SQL on purpose, one statement: this runs once per stored article, and building the expression each
+        time cost more than the indexed lookup itself (11 ms vs < 1 ms, measured with bench/crawl_throughput.py)."""
         if not band_keys:
             return []
         with self._reading() as conn:
-            hits = conn.execute(self._LSH_QUERY, {"keys": [k for _, k in band_keys], "limit": limit}).all()
-            if not hits:
-                return []
-            ids = [h.fingerprint_id for h in hits]
-            rows = conn.execute(self._FP_QUERY, {"ids": ids}).all()
-        order = {fid: i for i, fid in enumerate(ids)}
-        out = [FingerprintRow(r.id, r.kind, r.ref, r.article_id, r.signature, r.shingles, r.scheme) for r in rows]
-        return sorted(out, key=lambda r: order[r.id])
+            rows = conn.execute(self._LSH_QUERY, {"keys": [k for _, k in band_keys], "limit": limit}).all()
+        return [FingerprintRow(r.id, r.kind, r.ref, r.article_id, r.signature, r.shingles, r.scheme) for r in rows]
 
     def seed_fingerprints(self) -> list[FingerprintRow]:
         """Every seed's fingerprint: new articles are compared with all of them, not only LSH candidates.
@@ -411,7 +404,6 @@ class Store:
 
     # ------------------------------------------------------------ articles
 
-    _URL_OWNER = sa.text("SELECT article_id FROM article_urls WHERE url = :url")
     _INSERT_STORY = stories.insert()
     _INSERT_ARTICLE = articles.insert()
     _INSERT_URL = article_urls.insert()
@@ -421,15 +413,15 @@ class Store:
     def add_article(self, item: NewArticle) -> int | None:
         """Insert an article with its URL aliases and fingerprint; None when its URL is already stored.
 
-        The statements are built once (class attributes) and executed with parameters: building them per
-        article cost more than SQLite's work (bench/crawl_throughput.py).  Inside :meth:`transaction` a
-        constraint error propagates so the caller can roll the batch back; alone it means a concurrent writer
-        stored the same URL first, and None is returned."""
+        The caller has checked the URL and aliases with :meth:`known_urls` (crawler.ingest does, in the same
+        transaction); the unique constraints on the URLs catch whatever changed since.  The statements are built
+        once (class attributes) and executed with parameters: building them per article cost more than SQLite's
+        work (bench/crawl_throughput.py).  Inside :meth:`transaction` a constraint error propagates so the caller
+        can roll the batch back; alone it means a concurrent writer stored the same URL first, and None is
+        returned."""
         in_batch = getattr(self._local, "conn", None) is not None
         try:
             with self._writing() as conn:
-                if conn.execute(self._URL_OWNER, {"url": item.url}).first():
-                    return None
                 story_id = item.story_id
                 if story_id is None and item.relevant and item.language == "ko":
                     story_id = conn.execute(self._INSERT_STORY, {"created_at": to_db_time(item.fetched_at),
@@ -443,8 +435,7 @@ class Store:
                     "fetched_at": to_db_time(item.fetched_at), "crawl_id": item.crawl_id, "features": item.features,
                 }).inserted_primary_key[0]
                 aliases = list(dict.fromkeys((item.url, *item.aliases)))
-                taken = set(conn.execute(self._KNOWN_QUERY, {"urls": aliases}).scalars())
-                conn.execute(self._INSERT_URL, [{"url": u, "article_id": aid} for u in aliases if u not in taken])
+                conn.execute(self._INSERT_URL, [{"url": u, "article_id": aid} for u in aliases])
                 fid = conn.execute(self._INSERT_FINGERPRINT, {
                     "kind": "article", "ref": item.url, "article_id": aid, "signature": item.signature,
                     "shingles": item.shingles, "scheme": item.scheme}).inserted_primary_key[0]
