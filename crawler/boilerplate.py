@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+import numpy as np
+
 _HANGUL = re.compile("[\uac00-\ud7a3]")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _NAME = r"[가-힣]{2,4}"
@@ -89,12 +91,11 @@ def _is_noise(el, tag: str, total: int) -> bool:
     return bool(noisy) and not (total and _hangul_count(el) >= KEEP_SHARE * total)
 
 
-_NOT_HANGUL = re.compile("[^\uac00-\ud7a3]+")
-
-
 def _hangul_count(el) -> int:
-    # Deleting everything else and measuring is several times faster than listing every syllable.
-    return len(_NOT_HANGUL.sub("", "".join(el.itertext())))
+    """Hangul syllables in an element's text.  Counted on the UTF-16 code units with numpy: every syllable
+    (U+AC00–U+D7A3) is one unit, and this is several times faster than a regular expression over the page."""
+    units = np.frombuffer("".join(el.itertext()).encode("utf-16-le"), dtype="<u2")
+    return int(np.count_nonzero((units >= 0xAC00) & (units <= 0xD7A3)))
 
 
 def _drop(el) -> None:
