@@ -6,7 +6,8 @@ boilerplate added) — positives; every seed against every other seed and every 
 same-event reports of the sample web — negatives.  Story pairs: every pair of the sample web's on-topic reports
 (digest/demo_web/site.toml), same event or not.
 
-Independent set (never used for tuning): bench/data/pairs_independent.jsonl, reports written for this benchmark —
+Second set: bench/data/pairs_independent.jsonl (independent for duplicates; the story rules were tuned on it
+on 2026-11-25), reports written for this benchmark —
 several events on the topic, each written up separately by 2–4 fictional outlets, plus events that share most of
 their vocabulary with another one (same agency, same companies, days apart) — see bench/data/README.md.
 
@@ -330,7 +331,7 @@ def print_clustered(reports: list[Report], feats: dict, name: str) -> None:
 
 def independent(terms: tuple[str, ...], korean_data: Path) -> None:
     reports = load_reports()
-    print(f"independent set (never used for tuning): {INDEPENDENT.relative_to(ROOT)}, {len(reports)} reports of "
+    print(f"second set (independent for duplicates, story tuning since 2026-11-25): {INDEPENDENT.relative_to(ROOT)}, {len(reports)} reports of "
           f"{len({r.event for r in reports})} events by {len({r.outlet for r in reports})} outlets")
     print_duplicates("written reports", duplicate_pairs([(r.id, list(r.paragraphs)) for r in reports]))
     if (korean_data / "index.jsonl").exists():
