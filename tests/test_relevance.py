@@ -117,22 +117,23 @@ def test_skipping_absent_terms_changes_no_score(monkeypatch):
 
 
 def test_overlapping_terms_count_one_mention_once():
-    """"규제" and "수출규제" are both terms; one "수출규제" in the title is one title hit (3 points), not two."""
+    """"최종 사용자" and "검증된 최종사용자" are both terms; one "검증된 최종사용자" in the title is one title hit
+    (3 points), not two."""
     import re
 
     from crawler.relevance import TITLE_POINTS, _points
 
     control = next(g for g in TOPIC.groups if g.name == "control")
-    assert {"규제", "수출규제"} <= set(control.terms)
+    assert {"최종 사용자", "검증된 최종사용자"} <= set(control.terms)
 
     def points(title: str) -> tuple[float, dict]:
         found: dict[str, int] = {}
         compact = re.sub(r"\s+", "", title).casefold()
         return _points(control.compiled, title, "", "", found, compact), found
 
-    assert points("반도체 수출규제 강화") == (TITLE_POINTS, {"수출규제": 1})
-    assert points("반도체 규제 강화") == (TITLE_POINTS, {"규제": 1})
-    assert points("수출 규제와 규제 완화") == (2 * TITLE_POINTS, {"수출규제": 1, "규제": 1})
+    assert points("삼성 시안 공장 검증된 최종사용자 지위 유지") == (TITLE_POINTS, {"검증된 최종사용자": 1})
+    assert points("최종 사용자 확인 강화") == (TITLE_POINTS, {"최종 사용자": 1})
+    assert points("검증된 최종 사용자와 최종사용자 심사") == (2 * TITLE_POINTS, {"검증된 최종사용자": 1, "최종 사용자": 1})
 
 
 def test_reports_of_real_loophole_stories_are_relevant():
