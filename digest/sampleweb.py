@@ -249,8 +249,8 @@ ROBOTS = "User-agent: *\nDisallow: /private/\n"
 
 # Hostile routes for the reliability tests: path -> behaviour (see _hostile)
 HOSTILE = ("/hostile/redirect-loop", "/hostile/redirect-chain/0", "/hostile/silent", "/hostile/trickle",
-           "/hostile/huge.html", "/hostile/gzip-bomb.html", "/hostile/pdf.html", "/hostile/not-xml.xml",
-           "/hostile/mislabelled.html")
+           "/hostile/huge.html", "/hostile/gzip-bomb.html", "/hostile/pdf.html", "/hostile/image.html",
+           "/hostile/not-xml.xml", "/hostile/mislabelled.html")
 
 
 class SampleWeb:
@@ -383,6 +383,9 @@ class SampleWeb:
             return 200, {"Content-Type": "text/html", "Content-Encoding": "gzip"}, bomb
         if path == "/hostile/pdf.html":
             return 200, {"Content-Type": "application/pdf"}, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
+        if path == "/hostile/image.html":   # a PNG served as text/html under an .html name
+            png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00" + bytes(200)
+            return 200, {"Content-Type": "text/html; charset=utf-8"}, png
         if path == "/hostile/not-xml.xml":
             return 200, {"Content-Type": "application/rss+xml"}, "이것은 XML이 아닙니다 <<<".encode()
         if path == "/hostile/truncated.xml":
