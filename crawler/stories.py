@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -143,11 +144,17 @@ class StoryFeatures:
 
 @lru_cache(maxsize=8)
 def _topic_exclusions(topic_terms: tuple[str, ...]) -> frozenset[str]:
+    """Tokens every report on the topic shares, left out of story features: each one-word topic term, each
+    multi-word term written solid, and the words that recur across multi-word terms (수출, 규제, 칩).  A word that
+    only one term uses ("갈륨" of "갈륨 수출") names the event, not the topic, and stays a feature."""
+    uses = Counter(w.lower() for term in topic_terms for w in set(term.split()))
     out = set()
     for term in topic_terms:
-        for word in term.split():
-            out.add(word.lower())
-            out.add(strip_particle(word))
+        words = term.split()
+        for word in words:
+            if len(words) == 1 or uses[word.lower()] >= 2:
+                out.add(word.lower())
+                out.add(strip_particle(word))
         out.add(term.replace(" ", "").lower())
     return frozenset(out)
 

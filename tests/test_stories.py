@@ -154,3 +154,13 @@ def test_story_index_scores_as_story_score_does():
         stored.append((sid, f))
     assert checked == len(REPORTS) + 3
     assert joined >= len(REPORTS) - 4       # most reports join an earlier one of their event
+
+
+def test_words_of_one_topic_phrase_stay_story_features_but_shared_topic_words_do_not():
+    from crawler.stories import _topic_exclusions
+
+    excluded = _topic_exclusions(("수출통제", "갈륨 수출", "게르마늄 수출", "AI 칩", "첨단 칩", "엔티티 리스트"))
+    assert {"수출통제", "수출", "칩", "갈륨수출", "ai칩"} <= excluded
+    assert not excluded & {"갈륨", "게르마늄", "엔티티", "첨단"}
+    f = story_features("중국, 갈륨 수출 통제", "중국이 갈륨 수출을 막았다. 게르마늄도 포함됐다.", None, ("갈륨 수출", "게르마늄 수출"))
+    assert {"갈륨", "게르마늄"} <= f.lead
