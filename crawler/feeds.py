@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
+from xml.parsers import expat
 from zoneinfo import ZoneInfo
 
 import feedparser
@@ -114,9 +115,45 @@ def _clean(text: str | None) -> str | None:
 
 
 PROLOG_SCAN_CHARS = 65_536     # a DOCTYPE sits before the root element, in the first bytes of any real feed
-_DOCTYPE_SUBSET = re.compile(r"<!DOCTYPE[^\[>]*\[", re.I)
-_ENTITY_DECL = re.compile(r"<!ENTITY\b")
-_ROOT_START = re.compile(r"<(?![?!])")
+_ENTITY_DETAIL = "XML 엔티티 선언(DOCTYPE)이 있어 읽지 않습니다 (엔티티 확장 공격 방지)"
+
+
+class _EntityDeclared(Exception):
+    """Raised from expat's handler at the first entity declaration, before anything could be expanded."""
+
+
+class _RootReached(Exception):
+    """Raised from expat's handler when the root element starts: the prolog is over."""
+
+
+def _scan_prolog(data: bytes) -> tuple[str, int]:
+    """Run expat over the start of a UTF-8 document until its root element starts; parse nothing else.
+
+    Returns ``("entity", 0)`` at the first entity declaration, ``("root", offset of the root element)``,
+    ``("error", 0)`` when the prolog is not well-formed XML and ``("open", 0)`` when ``data`` ended inside the
+    prolog.  expat knows comments, processing instructions and quoted literals, so ``<!-- <x -->`` or
+    ``SYSTEM "a>b"`` in front of the declarations cannot hide them, and it fetches no external DTD."""
+    parser = expat.ParserCreate(encoding="UTF-8")   # the bytes are UTF-8 whatever <?xml encoding=?> says
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+
+    def on_entity(*_args: object) -> None:
+        raise _EntityDeclared
+
+    def on_root(*_args: object) -> None:
+        raise _RootReached
+
+    parser.EntityDeclHandler = on_entity
+    parser.UnparsedEntityDeclHandler = on_entity
+    parser.StartElementHandler = on_root
+    try:
+        parser.Parse(data, False)
+    except _EntityDeclared:
+        return "entity", 0
+    except _RootReached:
+        return "root", parser.CurrentByteIndex
+    except expat.ExpatError:
+        return "error", 0
+    return "open", 0
 
 
 def refuse_entity_declarations(head: str) -> None:
@@ -126,24 +163,40 @@ def refuse_entity_declarations(head: str) -> None:
     ten copies of the previous one, a few hundred bytes that expand to gigabytes) or an external-entity read
     starts.  No news feed or sitemap needs one, so the whole document is refused before any parser sees it.  A
     plain ``<!DOCTYPE rss>`` or an external DTD reference (RSS 0.91) is fine: it declares nothing here and is
-    never fetched.  Only the prolog is looked at: "&lt;!ENTITY" in an article's text does not count."""
-    head = head[:PROLOG_SCAN_CHARS]
-    root = _ROOT_START.search(head)
-    prolog = head[: root.start()] if root else head
-    doctype = _DOCTYPE_SUBSET.search(prolog)
-    if doctype and _ENTITY_DECL.search(prolog, doctype.end()):
-        raise FeedError("entity_expansion",
-                        "XML 엔티티 선언(DOCTYPE)이 있어 읽지 않습니다 (엔티티 확장 공격 방지)")
+    never fetched.  Only the prolog, found by expat on the first PROLOG_SCAN_CHARS characters, is looked at:
+    "&lt;!ENTITY" in an article's text does not count.  Besides expat's own report, a literal ``<!ENTITY`` in
+    the prolog counts too (expat skips declarations that follow an undefined ``%pe;`` reference; other parsers
+    may not).  Refused as well: a prolog still open after PROLOG_SCAN_CHARS (no feed has one), and a prolog
+    expat cannot read that contains ``<!ENTITY`` anywhere in the scanned text."""
+    data = head[:PROLOG_SCAN_CHARS].lstrip("\ufeff \t\r\n").encode("utf-8", "replace")
+    state, root_at = _scan_prolog(data)
+    if state == "entity":
+        raise FeedError("entity_expansion", _ENTITY_DETAIL)
+    if state == "root":
+        if b"<!ENTITY" in data[:root_at]:
+            raise FeedError("entity_expansion", _ENTITY_DETAIL)
+        return
+    if state == "open" and len(head) >= PROLOG_SCAN_CHARS:
+        raise FeedError("entity_expansion", f"XML 머리말(prolog)이 {PROLOG_SCAN_CHARS // 1024}KB를 넘어 "
+                                            "읽지 않습니다 (엔티티 확장 공격 방지)")
+    if b"<!ENTITY" in data:           # not XML a parser could read strictly, but lxml's recover mode might
+        raise FeedError("entity_expansion", _ENTITY_DETAIL)
 
 
 def _prolog_text(data: bytes) -> str:
     """The first bytes of an XML document as text, enough to find its markup: UTF-16/32 by their byte-order
-    mark, anything else (UTF-8, EUC-KR: the markup is ASCII in both) byte for byte."""
+    mark or, without one, by where the NUL bytes around the first ASCII character sit (the XML spec's
+    autodetection); anything else (UTF-8, EUC-KR: the markup is ASCII in both) byte for byte."""
     head = data[:PROLOG_SCAN_CHARS * 4]
     for bom, codec in ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
                        (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if head.startswith(bom):
             return head[len(bom):].decode(codec, "replace")
+    if len(head) >= 4 and 0 in head[:4]:
+        first = head[:4]
+        codec = ("utf-32-le" if first[1:] == b"\0\0\0" else "utf-32-be" if first[:3] == b"\0\0\0"
+                 else "utf-16-le" if first[1] == 0 else "utf-16-be")
+        return head.decode(codec, "replace")
     return head[:PROLOG_SCAN_CHARS].decode("latin-1").removeprefix("\xef\xbb\xbf")
 
 

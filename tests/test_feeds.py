@@ -94,6 +94,56 @@ def test_a_sitemap_declaring_entities_is_refused(body):
     assert err.value.reason == "entity_expansion"
 
 
+_LOLS = "".join(f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">' for i in range(1, 10))
+_RSS_BODY = ('<rss version="2.0"><channel><title>t</title><item><title>&lol9;</title>'
+             '<link>http://a.example/1</link></item></channel></rss>')
+DISGUISED_BOMBS = {
+    # a "<" in a comment or processing instruction in front of the declarations looks like the root element
+    # to a naive scan; so does a ">" inside a quoted SYSTEM literal end the DOCTYPE early
+    "comment-before-doctype": f'<?xml version="1.0"?><!-- <rss> --><!DOCTYPE lolz [<!ENTITY lol "lol">{_LOLS}]>',
+    "comment-in-subset": f'<?xml version="1.0"?><!DOCTYPE lolz [<!-- <x --><!ENTITY lol "lol">{_LOLS}]>',
+    "pi-in-subset": f'<?xml version="1.0"?><!DOCTYPE lolz [<?pi <x?><!ENTITY lol "lol">{_LOLS}]>',
+    "gt-in-system-id": f'<?xml version="1.0"?><!DOCTYPE lolz SYSTEM "a>b" [<!ENTITY lol "lol">{_LOLS}]>',
+    # expat itself skips declarations after an undefined parameter entity; other parsers may not
+    "after-undefined-pe": f'<?xml version="1.0"?><!DOCTYPE lolz SYSTEM "s" [ %pe; <!ENTITY lol "lol">{_LOLS}]>',
+    "leading-whitespace": f'\n\n  <?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">{_LOLS}]>',
+    "external-entity": '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',
+}
+
+
+@pytest.mark.parametrize("head", DISGUISED_BOMBS.values(), ids=DISGUISED_BOMBS.keys())
+def test_disguised_entity_declarations_are_refused(head):
+    with pytest.raises(FeedError) as err:
+        parse_feed(head + _RSS_BODY, BASE, now=NOW)
+    assert err.value.reason == "entity_expansion"
+    sitemap = head + ('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                      '<url><loc>http://a.example/&lol9;</loc></url></urlset>')
+    with pytest.raises(FeedError) as err:
+        parse_sitemap(sitemap.encode("utf-8"), "http://a.example/sitemap.xml", now=NOW)
+    assert err.value.reason == "entity_expansion"
+
+
+def test_a_utf16_sitemap_without_byte_order_mark_is_still_refused():
+    body = BOMB_SITEMAP.replace('"1.0"?>', '"1.0" encoding="utf-16"?>').encode("utf-16-be")
+    with pytest.raises(FeedError) as err:
+        parse_sitemap(body, "http://a.example/sitemap.xml", now=NOW)
+    assert err.value.reason == "entity_expansion"
+
+
+def test_a_prolog_longer_than_the_scan_window_is_refused():
+    """Declarations pushed past the scanned window by a huge comment are refused, not waved through."""
+    padded = _bomb(_RSS_BODY).replace("<!DOCTYPE", "<!--" + "x" * 70_000 + "--><!DOCTYPE", 1)
+    with pytest.raises(FeedError) as err:
+        parse_feed(padded, BASE, now=NOW)
+    assert err.value.reason == "entity_expansion"
+
+
+def test_a_plain_doctype_still_parses():
+    text = ('<?xml version="1.0"?>\n<!DOCTYPE rss>\n<!-- 주석 -->\n<rss version="2.0"><channel><title>t</title>'
+            '<item><title>장비 수출 규제</title><link>http://127.0.0.1:8000/a/3</link></item></channel></rss>')
+    assert [e.url for e in parse_feed(text, BASE, now=NOW)] == ["http://127.0.0.1:8000/a/3"]
+
+
 def test_an_external_doctype_without_entities_still_parses():
     """RSS 0.91 names an external DTD; it declares nothing inline and is never fetched."""
     rss091 = ('<?xml version="1.0"?>\n<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
@@ -110,6 +160,16 @@ def test_entity_text_inside_an_item_is_not_a_declaration():
     entries = parse_feed(text, BASE, now=NOW)
     assert [e.url for e in entries] == ["http://127.0.0.1:8000/a/2"]
     assert entries[0].title == "XML 보안" and "공격 설명" in (entries[0].summary or "")
+
+
+def test_a_literal_entity_declaration_in_cdata_after_a_doctype_is_not_a_declaration():
+    text = ('<?xml version="1.0"?><!DOCTYPE rss><rss version="2.0"><channel><title>t</title><item>'
+            '<title>XML 보안 2</title><link>http://127.0.0.1:8000/a/4</link>'
+            '<description><![CDATA[<!DOCTYPE x [<!ENTITY a "b">]> 예시]]></description></item></channel></rss>')
+    assert [e.url for e in parse_feed(text, BASE, now=NOW)] == ["http://127.0.0.1:8000/a/4"]
+    sitemap = ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><!-- <!ENTITY -->'
+               '<url><loc>http://127.0.0.1:8000/a/5</loc></url></urlset>')
+    assert [e.url for e in parse_sitemap(sitemap.encode(), BASE, now=NOW).entries] == ["http://127.0.0.1:8000/a/5"]
 
 
 NEWS_SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
