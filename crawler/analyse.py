@@ -8,6 +8,7 @@ per worker by :func:`init_worker`.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 from crawler import dedup, stories
@@ -29,8 +30,10 @@ def init_worker(topic_path: str) -> None:
 
 
 def analyse_in_worker(page: Page) -> Analysis:
+    """Analyse in a worker process.  The page travels back without its body and HTML (the crawl still holds
+    them and puts its own page back, see crawler.pipelines): no need to pickle the page a second time."""
     assert _TOPIC is not None, "init_worker was not called"
-    return analyse(page, _TOPIC)
+    return replace(analyse(page, _TOPIC), page=replace(page, body=b"", html=""))
 
 
 def topic_terms(topic: Topic) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from datetime import timedelta
 
 from crawler.analyse import analyse
@@ -39,6 +40,7 @@ class ArticlePipeline:
         if ctx.pool is not None:
             from crawler.analyse import analyse_in_worker
             analysis = await asyncio.wrap_future(ctx.pool.submit(analyse_in_worker, item))
+            analysis = replace(analysis, page=item)       # the worker sent it back without its body
         else:
             analysis = analyse(item, ctx.topic)
         if analysis.failed:
