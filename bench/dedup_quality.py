@@ -75,6 +75,7 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 # ---------------------------------------------------------------- independent set
 
 INDEPENDENT = ROOT / "bench" / "data" / "pairs_independent.jsonl"
+HOLDOUT = ROOT / "bench" / "data" / "stories_holdout.jsonl"     # written after the story rules were tuned
 KOREAN_DATA = ROOT.parent / "shared" / "korean-data"
 MIN_GOLD_CHARS = 50     # as bench/extraction.py: a shorter gold text is a label ("◀ 앵커 ▶"), not an article
 MIN_UNITS = 5           # a gold text with fewer lines (scrapers that glue paragraphs) is cut at sentence ends
@@ -331,8 +332,9 @@ def print_clustered(reports: list[Report], feats: dict, name: str) -> None:
 
 def independent(terms: tuple[str, ...], korean_data: Path) -> None:
     reports = load_reports()
-    print(f"second set (independent for duplicates, story tuning since 2026-11-25): {INDEPENDENT.relative_to(ROOT)}, {len(reports)} reports of "
-          f"{len({r.event for r in reports})} events by {len({r.outlet for r in reports})} outlets")
+    print(f"second set (independent for duplicates, story tuning since 2026-11-25): {INDEPENDENT.relative_to(ROOT)}, "
+          f"{len(reports)} reports of {len({r.event for r in reports})} events by {len({r.outlet for r in reports})} "
+          "outlets")
     print_duplicates("written reports", duplicate_pairs([(r.id, list(r.paragraphs)) for r in reports]))
     if (korean_data / "index.jsonl").exists():
         gold = real_gold_texts(korean_data)
@@ -340,6 +342,13 @@ def independent(terms: tuple[str, ...], korean_data: Path) -> None:
     else:
         print(f"independent duplicates, real pages: skipped ({korean_data / 'index.jsonl'} not found)")
     print_stories(reports, terms)
+    if HOLDOUT.exists():
+        held = load_reports(HOLDOUT)
+        print(f"story holdout (never used for tuning): {HOLDOUT.relative_to(ROOT)}, {len(held)} reports of "
+              f"{len({r.event for r in held})} events by {len({r.outlet for r in held})} outlets")
+        print_stories(held, terms, name="holdout")
+    else:
+        print(f"story holdout: skipped ({HOLDOUT.relative_to(ROOT)} not found)")
 
 
 def main(argv: list[str] | None = None) -> int:
