@@ -11,7 +11,7 @@ import fcntl
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from crawler.errors import CrawlLockedError
@@ -27,17 +27,25 @@ def lock_path(storage_url: str, name: str) -> Path:
 
 
 @contextlib.contextmanager
-def exclusive(storage_url: str, name: str = "crawl", *, wait: bool = False) -> Iterator[Path]:
+def exclusive(storage_url: str, name: str = "crawl", *, wait: bool = False,
+              on_wait: Callable[[str], None] | None = None) -> Iterator[Path]:
+    """Hold the lock ``name`` for the block.  Busy: raise CrawlLockedError, or with ``wait`` block until it is
+    free, first telling ``on_wait`` who holds it ("PID 1234") so a person at a terminal knows why nothing moves."""
     path = lock_path(storage_url, name)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode(errors="replace").strip()
             who = f" (PID {holder})" if holder else ""
-            raise CrawlLockedError(f"다른 {'수집' if name == 'crawl' else '작업'}이 이미 실행 중입니다{who}: {path}") from None
+            if not wait:
+                raise CrawlLockedError(
+                    f"다른 {'수집' if name == 'crawl' else '작업'}이 이미 실행 중입니다{who}: {path}") from None
+            if on_wait is not None:
+                on_wait(who.strip(" ()"))
+            fcntl.flock(fd, fcntl.LOCK_EX)
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         yield path

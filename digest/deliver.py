@@ -51,7 +51,10 @@ def preview(config: Config, output: Path | None, *, now: datetime) -> tuple[Path
 
 def send_pending(config: Config, *, now: datetime) -> SendOutcome:
     """Send (or write to the outbox) the pending digest and mark its stories; raise MailError on failure."""
-    with exclusive(config.storage.url, "digest", wait=True):
+    def waiting(holder: str) -> None:
+        log.warning("다른 다이제스트 발송이 진행 중입니다%s: 끝나면 이어서 확인합니다", f" ({holder})" if holder else "")
+
+    with exclusive(config.storage.url, "digest", wait=True, on_wait=waiting):
         store = Store(config.storage.url)
         try:
             return _send_locked(store, config, now)

@@ -230,6 +230,8 @@ def test_manual_send_racing_the_daemon_s_send_gives_one_email(sample_web, tmp_pa
         assert server.capture.data_started == 1                 # the second sender never even reached DATA
         loser = manual.stdout if first == "daemon" else err
         assert "새 기사가 없어 다이제스트를 보내지 않았습니다" in loser, loser[-2000:]
+        waited = manual.stderr if first == "daemon" else err      # and it said why it was waiting
+        assert "다른 다이제스트 발송이 진행 중입니다" in waited, waited[-2000:]
         winner = err if first == "daemon" else manual.stdout
         assert "다이제스트(이야기" in winner and "보냈습니다" in winner, winner[-2000:]
         status = chipwatch("--config", str(config), "status", cwd=home, check=True)
