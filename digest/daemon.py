@@ -152,11 +152,27 @@ def interrupted_digest(config: Config) -> str | None:
     return pending.id
 
 
+def digest_send_running(config: Config) -> bool:
+    """True while another process holds the digest lock (a send in progress)."""
+    from crawler.errors import CrawlLockedError
+    from crawler.lock import exclusive
+
+    try:
+        with exclusive(config.storage.url, "digest"):
+            return False
+    except CrawlLockedError:
+        return True
+
+
 def schedule_interrupted_digest(sched, config: Config) -> None:
     """A digest cut off by a crash or a refused send is retried now, not a week later.  The retry composes the
     same pending stories, so it carries the same Message-ID: at most one more copy of an accepted message."""
     digest_id = interrupted_digest(config)
     if digest_id is None:
+        return
+    if digest_send_running(config):
+        # "sending" because another process (a manual `digest send`) is sending it right now: not interrupted
+        log.info("digest %s is being sent by another process; no retry", digest_id)
         return
     log.info("digest %s was not confirmed as sent: retrying it now", digest_id)
     sched.add_job("digest.daemon:digest_job", "date", id=RETRY_JOB, replace_existing=True,
