@@ -4,6 +4,7 @@ different events on the same topic (all about 엔비디아, 중국, 수출통제
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -131,9 +132,11 @@ class _NoStore:
 
 def test_story_index_scores_as_story_score_does():
     """The crawl's incremental index (crawler.ingest.StoryIndex) picks the same story a brute-force comparison
-    with story_score picks, for every report, including reports shifted out of the time window."""
+    with story_score picks, for every report, including reports shifted out of the time window: the story of the
+    best-scoring report among the stories whose comparable reports (published within MAX_GAP) agree often
+    enough (MIN_AGREEING)."""
     from crawler.ingest import StoryIndex
-    from crawler.stories import SAME_STORY_SCORE, story_score
+    from crawler.stories import MAX_GAP, SAME_STORY_SCORE, story_score
 
     index = StoryIndex(_NoStore(), NOW - timedelta(days=30), NOW)
     stored: list[tuple[int, StoryFeatures]] = []
@@ -143,7 +146,10 @@ def test_story_index_scores_as_story_score_does():
         shifted = n >= len(REPORTS)                       # the first reports again, five days later
         f = features(a, (a.published + timedelta(days=5)) if shifted else None)
         scores = [(story_score(f, other), sid) for sid, other in stored]
-        best = max((s for s in scores if s[0] >= SAME_STORY_SCORE), default=None)
+        comparable = Counter(sid for sid, other in stored if abs(other.published - f.published) <= MAX_GAP)
+        agreeing = Counter(sid for score, sid in scores if score >= SAME_STORY_SCORE)
+        best = max((s for s in scores if s[0] >= SAME_STORY_SCORE
+                    and agreeing[s[1]] >= StoryIndex.MIN_AGREEING * comparable[s[1]]), default=None)
         expected = best[1] if best else None
         got = index.best_story(f, f.published)
         assert got == expected, a.id
@@ -184,3 +190,26 @@ def test_blind_story_holdout_keeps_its_pairwise_floor():
         fn += want and not got
     assert len(rows) == 30 and tp + fn == 30
     assert tp >= 29 and fp <= 2
+
+
+def test_a_report_joins_a_story_only_when_enough_of_its_reports_agree():
+    """One close pair must not pull a report into a neighbouring event's story: with three comparable reports in
+    a story, a report matching one of them starts its own story; matching two of them joins."""
+    from crawler.ingest import StoryIndex
+
+    def feat(tokens: str, hours: int) -> StoryFeatures:
+        lead = frozenset(tokens.split())
+        return StoryFeatures(frozenset(), lead, frozenset(), NOW + timedelta(hours=hours))
+
+    index = StoryIndex(_NoStore(), NOW - timedelta(days=10), NOW + timedelta(days=10))
+    index.add(1, 100, feat("삼성전자 시안 낸드 허가 1년 장비 공장", 0), NOW)
+    index.add(2, 100, feat("삼성전자 시안 낸드 허가 2027 미국 상무부", 2), NOW)
+    index.add(3, 100, feat("삼성 시안 라이선스 낸드 단수 제한 연장", 4), NOW)
+    from crawler.stories import SAME_STORY_SCORE
+
+    one_only = feat("장비 공장 1년 하이닉스 우시 이사회 결정 투자", 6)     # agrees with report 1 alone
+    assert story_score(one_only, index.items[1].features) >= SAME_STORY_SCORE
+    assert story_score(one_only, index.items[2].features) < SAME_STORY_SCORE
+    assert index.matching_stories(one_only, NOW) == []
+    two = feat("삼성전자 시안 낸드 허가 1년 2027 연장", 6)              # agrees with reports 1 and 2 (and 3)
+    assert index.matching_stories(two, NOW) == [100]
