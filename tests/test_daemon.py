@@ -135,23 +135,30 @@ def child_pids(pid: int) -> list[int]:
     return out
 
 
+def crawled_home_with_digest_due(sample_web, home, server, overdue: timedelta):
+    """A crawled sample web, SMTP to ``server``, and the daemon's stored digest job ``overdue`` (the crawl job a
+    day ahead): the next daemon start sends at once.  -> (config path, database path)"""
+    extra = f'[smtp]\nhost = "127.0.0.1"\nport = {server.port}\nsecurity = "none"\ntimeout = 20\n'
+    config = write_config(home / "chipwatch.toml", sample_web, extra=extra)
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        '[digest]\noutbox = "outbox"\n', '[digest]\noutbox = "outbox"\nrecipients = ["analyst@example.com"]\n'),
+        encoding="utf-8")
+    db = home / "chipwatch.db"
+    chipwatch("--config", str(config), "crawl", cwd=home, check=True)
+    proc = start_daemon(config, home)
+    wait_for(lambda: db.exists() and len(jobs(db)) == 2, 60, "the jobs to be stored")
+    time.sleep(1)
+    assert stop(proc)[0] == 0
+    move_job_into_past(db, "weekly_digest", datetime.now(timezone.utc) - overdue)
+    move_job_into_past(db, "crawl", datetime.now(timezone.utc) + timedelta(days=1))
+    return config, db
+
+
 def test_daemon_killed_while_sending_resends_at_most_once_and_loses_nothing(sample_web, tmp_path):
     home = tmp_path
     with SmtpServer(tmp_path) as server:
         server.capture.data_delay = 4.0          # the server is slow to answer DATA: the kill lands mid-send
-        extra = f'[smtp]\nhost = "127.0.0.1"\nport = {server.port}\nsecurity = "none"\ntimeout = 20\n'
-        config = write_config(home / "chipwatch.toml", sample_web, extra=extra)
-        config.write_text(config.read_text(encoding="utf-8").replace(
-            '[digest]\noutbox = "outbox"\n', '[digest]\noutbox = "outbox"\nrecipients = ["analyst@example.com"]\n'),
-            encoding="utf-8")
-        db = home / "chipwatch.db"
-        chipwatch("--config", str(config), "crawl", cwd=home, check=True)
-        proc = start_daemon(config, home)
-        wait_for(lambda: db.exists() and len(jobs(db)) == 2, 60, "the jobs to be stored")
-        time.sleep(1)
-        assert stop(proc)[0] == 0
-        move_job_into_past(db, "weekly_digest", datetime.now(timezone.utc) - timedelta(days=1))
-        move_job_into_past(db, "crawl", datetime.now(timezone.utc) + timedelta(days=1))
+        config, db = crawled_home_with_digest_due(sample_web, home, server, timedelta(days=1))
 
         proc = start_daemon(config, home)
         wait_for(lambda: server.capture.data_started >= 1, 90, "the digest to reach DATA")
@@ -186,18 +193,7 @@ def test_manual_send_racing_the_daemon_s_send_gives_one_email(sample_web, tmp_pa
     nothing pending: one email, every story marked once."""
     home = tmp_path
     with SmtpServer(tmp_path) as server:
-        extra = f'[smtp]\nhost = "127.0.0.1"\nport = {server.port}\nsecurity = "none"\ntimeout = 20\n'
-        config = write_config(home / "chipwatch.toml", sample_web, extra=extra)
-        config.write_text(config.read_text(encoding="utf-8").replace(
-            '[digest]\noutbox = "outbox"\n', '[digest]\noutbox = "outbox"\nrecipients = ["analyst@example.com"]\n'),
-            encoding="utf-8")
-        db = home / "chipwatch.db"
-        chipwatch("--config", str(config), "crawl", cwd=home, check=True)
-        proc = start_daemon(config, home)
-        wait_for(lambda: db.exists() and len(jobs(db)) == 2, 60, "the jobs to be stored")
-        assert stop(proc)[0] == 0
-        move_job_into_past(db, "weekly_digest", datetime.now(timezone.utc) - timedelta(hours=1))
-        move_job_into_past(db, "crawl", datetime.now(timezone.utc) + timedelta(days=1))
+        config, db = crawled_home_with_digest_due(sample_web, home, server, timedelta(hours=1))
         server.capture.data_delay = 4.0
         env = dict(os.environ)
         env.pop("CHIPWATCH_CONFIG", None)
