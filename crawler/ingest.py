@@ -161,21 +161,14 @@ class _Indexed:
     title_weight: float
 
 
-def find_stories(store: Store, analysis: Analysis, index: StoryIndex | None = None) -> list[int]:
-    """The stories of the relevant articles within STORY_WINDOW that report the same event, best match first."""
+def find_story(store: Store, analysis: Analysis, index: StoryIndex | None = None) -> int | None:
+    """The story this report joins among the relevant articles within STORY_WINDOW (StoryIndex.best_story)."""
     if not analysis.features:
-        return []
+        return None
     when = analysis.published or analysis.page.fetched_at
-    mine = stories.StoryFeatures.from_json(analysis.features)
     if index is None:
         index = StoryIndex(store, when - STORY_WINDOW, when + STORY_WINDOW)
-    return index.matching_stories(mine, when)
-
-
-def find_story(store: Store, analysis: Analysis, now: datetime, index: StoryIndex | None = None) -> int | None:
-    """The story of the most similar relevant article within STORY_WINDOW, if it is the same event."""
-    matches = find_stories(store, analysis, index)
-    return matches[0] if matches else None
+    return index.best_story(stories.StoryFeatures.from_json(analysis.features), when)
 
 
 def decide_verdict(analysis: Analysis, duplicate_kind: str | None, now: datetime, max_age_days: int) -> str:
@@ -214,7 +207,7 @@ def ingest(store: Store, analysis: Analysis, *, now: datetime, max_age_days: int
         elif dup and dup[2] is not None:
             story_id = store.article_story(dup[2])
         if story_id is None:
-            story_id = find_story(store, analysis, now, story_index)
+            story_id = find_story(store, analysis, story_index)
     item = NewArticle(
         url=url, aliases=aliases, source=page.source, title=analysis.title, published=analysis.published,
         author=analysis.author, language=analysis.language, text=analysis.text, relevant=analysis.relevant,

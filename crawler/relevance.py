@@ -35,8 +35,8 @@ def _key(term: str) -> str:
 
 def _points(terms: tuple[Term, ...], title: str, lead: str, rest: str, found: dict[str, int],
             compact: str) -> float:
-    """Weighted hits of ``terms``.  Where terms overlap in the text ("규제" inside "수출규제", "반도체" inside
-    "반도체 장비"), only the longest counts: one mention is one hit.
+    """Weighted hits of ``terms``.  Where terms overlap in the text ("최종 사용자" inside "검증된 최종사용자",
+    "반도체" inside "반도체 장비"), only the longest counts: one mention is one hit.
 
     ``compact`` is the whole text without whitespace, case-folded: a term whose letters do not occur there in a
     row cannot match (its pattern only lets whitespace in between), so its regex scans are skipped; most terms

@@ -270,22 +270,14 @@ class Store:
                 self._local.conn = None
 
     @contextmanager
-    def _reading(self) -> Iterator[sa.Connection]:
+    def _connection(self, *, write: bool = False) -> Iterator[sa.Connection]:
+        """The open transaction of :meth:`transaction`, or a connection of its own (a committing one to write)."""
         conn = getattr(self._local, "conn", None)
         if conn is not None:
             yield conn
-        else:
-            with self.engine.connect() as conn:
-                yield conn
-
-    @contextmanager
-    def _writing(self) -> Iterator[sa.Connection]:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
+            return
+        with self.engine.begin() if write else self.engine.connect() as conn:
             yield conn
-        else:
-            with self.engine.begin() as conn:
-                yield conn
 
     # ------------------------------------------------------------ meta
 
@@ -306,7 +298,7 @@ class Store:
         """Which of ``urls`` belong to an article already stored."""
         wanted = list(dict.fromkeys(urls))
         found: set[str] = set()
-        with self._reading() as conn:
+        with self._connection() as conn:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start:start + 500]
                 found.update(conn.execute(self._KNOWN_QUERY, {"urls": chunk}).scalars())
@@ -344,7 +336,7 @@ class Store:
                                                title=title))
 
     def seed_story(self, name: str) -> int | None:
-        with self._reading() as conn:
+        with self._connection() as conn:
             return conn.execute(sa.select(seeds.c.story_id).where(seeds.c.name == name)).scalar()
 
     # ------------------------------------------------------------ dedup
@@ -362,7 +354,7 @@ class Store:
         time cost more than the indexed lookup itself (11 ms vs < 1 ms, measured with bench/crawl_throughput.py)."""
         if not band_keys:
             return []
-        with self._reading() as conn:
+        with self._connection() as conn:
             rows = conn.execute(self._LSH_QUERY, {"keys": [k for _, k in band_keys], "limit": limit}).all()
         return [FingerprintRow(r.id, r.kind, r.ref, r.article_id, r.signature, r.shingles, r.scheme) for r in rows]
 
@@ -371,7 +363,7 @@ class Store:
 
         Cached for the life of this Store (one crawl); put_seed clears the cache."""
         if self._seed_cache is None:
-            with self._reading() as conn:
+            with self._connection() as conn:
                 rows = conn.execute(sa.select(fingerprints).where(fingerprints.c.kind == "seed")).all()
             self._seed_cache = [FingerprintRow(r.id, r.kind, r.ref, r.article_id, r.signature, r.shingles, r.scheme)
                                 for r in rows]
@@ -380,7 +372,7 @@ class Store:
     _STORY_OF_ARTICLE = sa.text("SELECT story_id FROM articles WHERE id = :id")
 
     def article_story(self, article_id: int) -> int | None:
-        with self._reading() as conn:
+        with self._connection() as conn:
             return conn.execute(self._STORY_OF_ARTICLE, {"id": article_id}).scalar()
 
     # ------------------------------------------------------------ stories
@@ -421,7 +413,7 @@ class Store:
         returned."""
         in_batch = getattr(self._local, "conn", None) is not None
         try:
-            with self._writing() as conn:
+            with self._connection(write=True) as conn:
                 story_id = item.story_id
                 if story_id is None and item.relevant and item.language == "ko":
                     story_id = conn.execute(self._INSERT_STORY, {"created_at": to_db_time(item.fetched_at),
