@@ -53,7 +53,8 @@ def shingle_set(text: str) -> set[bytes]:
     norm = normalize_for_dedup(text)
     if len(norm) <= SHINGLE:
         return {norm.encode("utf-8")} if norm else set()
-    return {norm[i:i + SHINGLE].encode("utf-8") for i in range(len(norm) - SHINGLE + 1)}
+    # the distinct slices first: repeated phrases are encoded once
+    return {piece.encode("utf-8") for piece in {norm[i:i + SHINGLE] for i in range(len(norm) - SHINGLE + 1)}}
 
 
 def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -81,10 +82,10 @@ def minhash(shingles: set[bytes]) -> np.ndarray:
     """The NUM_PERM minimum permuted hash values of a shingle set (all 0xFFFFFFFF when it is empty)."""
     if not shingles:
         return _EMPTY.copy()
-    hashed = np.fromiter((zlib.crc32(s) for s in shingles), dtype=np.uint32, count=len(shingles))
-    mixed = _fmix32(hashed).reshape(-1, 1)
-    with np.errstate(over="ignore"):
-        return (mixed * _A + _B).min(axis=0)
+    hashed = np.fromiter(map(zlib.crc32, shingles), dtype=np.uint32, count=len(shingles))
+    permuted = _fmix32(hashed).reshape(-1, 1) * _A      # one (shingles × NUM_PERM) array, added to in place
+    permuted += _B
+    return permuted.min(axis=0)
 
 
 def fingerprint(text: str) -> Fingerprint:

@@ -178,7 +178,8 @@ def parse_html(html: str):
         tree = lxml_html.document_fromstring(html, parser=_PARSER)
     except (etree.ParserError, ValueError) as exc:
         raise ExtractError("empty", f"HTML 해석 실패: {exc}") from None
-    if tree is None or tree.find(".//body") is None or not "".join(tree.find(".//body").itertext()).strip():
+    body = tree.find(".//body") if tree is not None else None
+    if body is None or not any(piece.strip() for piece in body.itertext()):
         raise ExtractError("empty", "본문 요소가 없음")
     return tree
 

@@ -8,6 +8,7 @@ with its reason.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import logging
 from datetime import datetime, timezone
@@ -35,7 +36,12 @@ NAVER_PAGE_SIZE = 100        # the API's maximum per call
 
 def is_private_host(url: str) -> bool:
     """True for loopback, private, link-local or reserved address literals and for localhost names."""
-    host = (urlsplit(url).hostname or "").lower()
+    return _is_private_name((urlsplit(url).hostname or "").lower())
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_private_name(host: str) -> bool:
+    """Per host name, cached: a crawl asks it for every link of a handful of hosts."""
     if host in ("localhost", "localhost.localdomain") or host.endswith(".localhost"):
         return True
     try:
