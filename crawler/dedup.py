@@ -18,6 +18,7 @@ import hashlib
 import re
 import struct
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -123,16 +124,16 @@ def similarity(a: Fingerprint, b: Fingerprint) -> float:
 
 def containment(a: Fingerprint, b: Fingerprint) -> float:
     """Estimated |A∩B| / min(|A|,|B|)."""
-    j = similarity(a, b)
-    small = min(a.shingles, b.shingles)
-    if small == 0:
-        return 0.0
-    inter = j * (a.shingles + b.shingles) / (1.0 + j)
-    return min(1.0, inter / small)
+    return _containment(a, b, similarity(a, b))
 
 
 def is_near_duplicate(new: Fingerprint, old: Fingerprint) -> bool:
     """The decision used by the crawl (constants above say on what they were tuned)."""
+    return _decide(new, old, similarity(new, old) if new.scheme == old.scheme else 0.0)
+
+
+def _decide(new: Fingerprint, old: Fingerprint, jaccard: float) -> bool:
+    """:func:`is_near_duplicate` with the Jaccard estimate already computed."""
     if new.scheme != old.scheme:
         return False
     small, large = sorted((new.shingles, old.shingles))
@@ -142,4 +143,34 @@ def is_near_duplicate(new: Fingerprint, old: Fingerprint) -> bool:
         return new.signature == old.signature and new.shingles == old.shingles
     if small / large < MIN_SIZE_RATIO:
         return False
-    return similarity(new, old) >= NEAR_DUP_JACCARD or containment(new, old) >= NEAR_DUP_CONTAINMENT
+    return jaccard >= NEAR_DUP_JACCARD or _containment(new, old, jaccard) >= NEAR_DUP_CONTAINMENT
+
+
+def _containment(a: Fingerprint, b: Fingerprint, j: float) -> float:
+    small = min(a.shingles, b.shingles)
+    if small == 0:
+        return 0.0
+    return min(1.0, j * (a.shingles + b.shingles) / (1.0 + j) / small)
+
+
+def closest_duplicate(new: Fingerprint, olds: Sequence[Fingerprint]) -> tuple[int, float] | None:
+    """(index, containment) of the near-duplicate in ``olds`` with the highest containment (the first of equals),
+    or None.  The same decision as :func:`is_near_duplicate` on each, with every Jaccard estimate computed in one
+    numpy comparison: an article can have dozens of LSH candidates."""
+    same = [i for i, old in enumerate(olds) if old.scheme == new.scheme]
+    if not same:
+        return None
+    stacked = np.frombuffer(b"".join(olds[i].signature for i in same), dtype="<u4").reshape(len(same), NUM_PERM)
+    equal = np.count_nonzero(stacked == _values(new), axis=1)
+    best: tuple[int, float] | None = None
+    for i, n in zip(same, equal.tolist()):
+        old = olds[i]
+        if new.shingles == 0 or old.shingles == 0:
+            j = 1.0 if new.shingles == old.shingles else 0.0
+        else:
+            j = n / NUM_PERM
+        if _decide(new, old, j):
+            score = _containment(new, old, j)
+            if best is None or score > best[1]:
+                best = (i, score)
+    return best

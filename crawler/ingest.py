@@ -40,19 +40,14 @@ def final_url(analysis: Analysis) -> str:
 def find_duplicate(store: Store, analysis: Analysis) -> tuple[str, str, int | None] | None:
     """(kind, ref, article_id) of the closest earlier near-duplicate (seed or article), or None."""
     new = dedup.Fingerprint(analysis.signature, analysis.shingles, analysis.scheme)
-    best = None
-    best_score = 0.0
     candidates = {row.id: row for row in store.lsh_candidates(analysis.band_keys)}
     candidates.update({row.id: row for row in store.seed_fingerprints()})
-    for row in candidates.values():
-        old = dedup.Fingerprint(row.signature, row.shingles, row.scheme)
-        if old.scheme != new.scheme:
-            continue
-        if dedup.is_near_duplicate(new, old):
-            score = dedup.containment(new, old)
-            if score > best_score:
-                best, best_score = (row.kind, row.ref, row.article_id), score
-    return best
+    rows = list(candidates.values())
+    found = dedup.closest_duplicate(new, [dedup.Fingerprint(r.signature, r.shingles, r.scheme) for r in rows])
+    if found is None:
+        return None
+    row = rows[found[0]]
+    return row.kind, row.ref, row.article_id
 
 
 class StoryIndex:

@@ -10,6 +10,7 @@ SQLite runs in WAL mode with a busy timeout so a manual crawl or digest can run 
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import threading
@@ -240,6 +241,21 @@ def _safe_url(url: str) -> str:
         return url.split("@")[-1]
 
 
+
+@functools.lru_cache(maxsize=64)
+def _in_query(template: str, count: int) -> sa.TextClause:
+    """``template`` with its ``{}`` replaced by ``count`` named parameters (:p0, :p1, …), built once per count.
+
+    An "expanding" IN parameter is rendered again at every execution; the hot lookups of a crawl always pass
+    the same number of values (32 LSH keys, one to four URLs), so one statement per count is compiled once and
+    taken from SQLAlchemy's cache afterwards (bench/crawl_throughput.py)."""
+    return sa.text(template.format(", ".join(f":p{i}" for i in range(count))))
+
+
+def _in_params(values: Sequence) -> dict[str, object]:
+    return {f"p{i}": v for i, v in enumerate(values)}
+
+
 class Store:
     """Thin query layer over the engine. One instance per process."""
 
@@ -301,11 +317,9 @@ class Store:
         with self._connection() as conn:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start:start + 500]
-                found.update(conn.execute(self._KNOWN_QUERY, {"urls": chunk}).scalars())
+                query = _in_query("SELECT url FROM article_urls WHERE url IN ({})", len(chunk))
+                found.update(conn.execute(query, _in_params(chunk)).scalars())
         return found
-
-    _KNOWN_QUERY = sa.text("SELECT url FROM article_urls WHERE url IN :urls").bindparams(
-        sa.bindparam("urls", expanding=True))
 
     # ------------------------------------------------------------ seeds
 
@@ -341,11 +355,11 @@ class Store:
 
     # ------------------------------------------------------------ dedup
 
-    _LSH_QUERY = sa.text(
+    _LSH_QUERY = (
         "SELECT f.id, f.kind, f.ref, f.article_id, f.signature, f.shingles, f.scheme FROM "
-        "(SELECT fingerprint_id, COUNT(*) AS n FROM lsh WHERE key IN :keys GROUP BY fingerprint_id "
+        "(SELECT fingerprint_id, COUNT(*) AS n FROM lsh WHERE key IN ({}) GROUP BY fingerprint_id "
         "ORDER BY n DESC, fingerprint_id LIMIT :limit) AS hits JOIN fingerprints f ON f.id = hits.fingerprint_id "
-        "ORDER BY hits.n DESC, f.id").bindparams(sa.bindparam("keys", expanding=True))
+        "ORDER BY hits.n DESC, f.id")
 
     def lsh_candidates(self, band_keys: Sequence[tuple[int, int]], limit: int = 50) -> list[FingerprintRow]:
         """Fingerprints sharing at least one LSH band with ``band_keys``, most shared bands first.
@@ -355,7 +369,8 @@ class Store:
         if not band_keys:
             return []
         with self._connection() as conn:
-            rows = conn.execute(self._LSH_QUERY, {"keys": [k for _, k in band_keys], "limit": limit}).all()
+            query = _in_query(self._LSH_QUERY, len(band_keys))
+            rows = conn.execute(query, {**_in_params([k for _, k in band_keys]), "limit": limit}).all()
         return [FingerprintRow(r.id, r.kind, r.ref, r.article_id, r.signature, r.shingles, r.scheme) for r in rows]
 
     def seed_fingerprints(self) -> list[FingerprintRow]:

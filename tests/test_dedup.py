@@ -114,3 +114,26 @@ def test_signatures_equal_datasketch_minhash_bit_for_bit():
             reference.update_batch(list(shingles))
         expected = np.asarray(reference.hashvalues, dtype="<u4").tobytes()
         assert dedup.fingerprint(text).signature == expected, text[:30]
+
+
+def test_closest_duplicate_decides_as_the_pairwise_rule_and_keeps_the_highest_containment():
+    """The crawl compares a new article with all its candidates in one numpy step; the decision must be
+    is_near_duplicate's on each pair, and the pick the candidate with the highest containment (first of equals)."""
+    seed_paras = [paragraphs(path) for path in SEEDS]
+    new = dedup.fingerprint(syndicate(seed_paras[0], keep=0.9))
+    shorter = syndicate(seed_paras[0], keep=0.7, swap=False)
+    olds = [dedup.fingerprint(syndicate(seed_paras[1])),                       # another event: no
+            dedup.fingerprint("\n".join(seed_paras[0])),                        # the original: yes
+            dedup.fingerprint(shorter),                                         # a shorter copy: yes, closer
+            dedup.fingerprint("짧은 기사 본문입니다."),                          # too short to compare
+            dedup.Fingerprint(new.signature, new.shingles, "other-scheme"),     # same values, other scheme: no
+            dedup.fingerprint(shorter)]                                         # an equal of the best: not picked
+    decisions = [dedup.is_near_duplicate(new, old) for old in olds]
+    assert decisions == [False, True, True, False, False, True]
+    scores = [dedup.containment(new, old) if d else 0.0 for old, d in zip(olds, decisions)]
+    assert scores[2] > scores[1]
+    assert dedup.closest_duplicate(new, olds) == (2, scores[2])
+    assert dedup.closest_duplicate(new, [olds[0], olds[3], olds[4]]) is None
+    assert dedup.closest_duplicate(new, []) is None
+    empty = dedup.fingerprint("")
+    assert dedup.closest_duplicate(empty, [empty]) is None          # two empty texts are not duplicates
