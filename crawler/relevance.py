@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from crawler.topic import Term, Topic
+from crawler.topic import ContextRule, Term, TermGroup, Topic
 
 TITLE_POINTS = 3.0
 LEAD_POINTS = 2.0
@@ -57,6 +57,36 @@ def _points(terms: tuple[Term, ...], title: str, lead: str, rest: str, found: di
     return total
 
 
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?。])\s+|\n+")
+
+
+def _context_points(rule: ContextRule, group: TermGroup, title: str, text: str, found: dict[str, int],
+                    compact: str) -> float:
+    """One point per sentence (the title is one) holding a context term that is not part of one of ``group``'s
+    own terms, together with a term of every list of ``rule.together_with``; at most ``rule.max_points``.
+    "중국 스타트업이 말레이시아에서 엔비디아 GPU를 빌려 쓴다" scores; "GPU 임대 스타트업이 투자를 받았다" does not."""
+    words = [term for term in rule.terms if _key(term.text) in compact]
+    if not words:
+        return 0.0
+    companions = [[term for term in terms if _key(term.text) in compact] for terms in rule.together_with]
+    if not all(companions):
+        return 0.0
+    own = [term for term in group.compiled if _key(term.text) in compact]
+    points = 0.0
+    for sentence in [title, *_SENTENCE_BREAK.split(text)]:
+        if points >= rule.max_points:
+            break
+        if not all(any(t.pattern.search(sentence) for t in terms) for terms in companions):
+            continue
+        taken = [m.span() for t in own for m in t.pattern.finditer(sentence)]
+        for term in words:
+            if any(not any(a <= m.start() < b for a, b in taken) for m in term.pattern.finditer(sentence)):
+                found[term.text] = found.get(term.text, 0) + 1
+                points += 1.0
+                break
+    return points
+
+
 def judge(title: str, text: str, topic: Topic) -> Relevance:
     lead, rest = text[:LEAD_CHARS], text[LEAD_CHARS:]
     compact = _SPACES.sub("", f"{title}{text}").casefold()
@@ -65,7 +95,10 @@ def judge(title: str, text: str, topic: Topic) -> Relevance:
     ok = True
     for group in topic.groups:
         found: dict[str, int] = {}
-        points = min(_points(group.compiled, title, lead, rest, found, compact), group.max_points)
+        points = _points(group.compiled, title, lead, rest, found, compact)
+        if topic.context is not None and topic.context.group == group.name:
+            points += _context_points(topic.context, group, title, text, found, compact)
+        points = min(points, group.max_points)
         matched.extend(t for t, _ in sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))
         if group.required and points == 0:
             ok = False

@@ -39,6 +39,16 @@ class TermGroup:
 
 
 @dataclass(frozen=True, slots=True)
+class ContextRule:
+    """Words too common to count alone ("허가", "빌려") that count for ``group`` in a sentence that also holds a
+    term of every list of ``together_with``: one point per such sentence, at most ``max_points``."""
+    group: str
+    together_with: tuple[tuple[Term, ...], ...]
+    terms: tuple[Term, ...]
+    max_points: float
+
+
+@dataclass(frozen=True, slots=True)
 class Topic:
     name: str
     label: str
@@ -47,6 +57,7 @@ class Topic:
     negatives: tuple[Term, ...]
     negative_points: float
     negative_max: float
+    context: ContextRule | None = None
 
 
 def term_pattern(term: str) -> re.Pattern:
@@ -63,10 +74,12 @@ def term_pattern(term: str) -> re.Pattern:
     return re.compile(left + body + right, re.IGNORECASE)
 
 
-_TOP_KEYS = {"name": str, "label": str, "threshold": (int, float), "groups": list, "negatives": dict}
+_TOP_KEYS = {"name": str, "label": str, "threshold": (int, float), "groups": list, "negatives": dict,
+             "context": dict}
 _GROUP_KEYS = {"name": str, "label": str, "weight": (int, float), "required": bool, "min_points": (int, float),
                "max_points": (int, float), "terms": list}
 _NEG_KEYS = {"points": (int, float), "max_points": (int, float), "terms": list}
+_CONTEXT_KEYS = {"group": str, "together_with": list, "max_points": (int, float), "terms": list}
 
 
 def _check(table: dict, schema: dict, where: str, path: Path) -> None:
@@ -120,4 +133,26 @@ def load_topic(path: Path) -> Topic:
     return Topic(name=data.get("name", Path(path).stem), label=data.get("label", data.get("name", "")),
                  threshold=float(data.get("threshold", 5.0)), groups=tuple(groups),
                  negatives=tuple(Term(t, term_pattern(t)) for t in neg_terms),
-                 negative_points=float(neg.get("points", 1.0)), negative_max=float(neg.get("max_points", 5.0)))
+                 negative_points=float(neg.get("points", 1.0)), negative_max=float(neg.get("max_points", 5.0)),
+                 context=_context(data.get("context"), [g.name for g in groups], path))
+
+
+def _context(raw: dict | None, group_names: list[str], path: Path) -> ContextRule | None:
+    if raw is None:
+        return None
+    _check(raw, _CONTEXT_KEYS, "context.", path)
+    for key in ("group", "terms"):
+        if key not in raw:
+            raise TopicError(f"{path}: 'context.{key}'가 없습니다")
+    if raw["group"] not in group_names:
+        raise TopicError(f"{path}: 'context.group' = \"{raw['group']}\"인 그룹이 없습니다 "
+                         f"(있는 그룹: {', '.join(group_names)})")
+    together = []
+    for i, words in enumerate(raw.get("together_with", []), start=1):
+        if not isinstance(words, list) or not words:
+            raise TopicError(f"{path}: 'context.together_with[{i}]'는 용어 목록이어야 합니다 (받은 값: {words!r})")
+        together.append(tuple(Term(t, term_pattern(t)) for t in _terms(words, f"context.together_with[{i}].", path)))
+    terms = _terms(raw["terms"], "context.", path)
+    return ContextRule(group=raw["group"], together_with=tuple(together),
+                       terms=tuple(Term(t, term_pattern(t)) for t in terms),
+                       max_points=float(raw.get("max_points", 4)))
