@@ -47,6 +47,12 @@ def cases() -> list[tuple[str, str, str, bool, str]]:
             if line.strip():
                 c = json.loads(line)
                 out.append(("holdout-2", c["id"], c["title"], c["text"], c["relevant"]))
+    holdout3 = ROOT / "bench" / "data" / "relevance_holdout3.jsonl"
+    if holdout3.exists():
+        for line in holdout3.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                c = json.loads(line)
+                out.append(("holdout-3", c["id"], c["title"], c["text"], c["relevant"]))
     if (DATA / "index.jsonl").exists():
         from crawler.decode import read_saved_page
         from crawler.extract import ExtractError, extract
