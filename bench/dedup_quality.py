@@ -76,6 +76,7 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 
 INDEPENDENT = ROOT / "bench" / "data" / "pairs_independent.jsonl"
 HOLDOUT = ROOT / "bench" / "data" / "stories_holdout.jsonl"     # written after the story rules were tuned
+HOLDOUT2 = ROOT / "bench" / "data" / "stories_holdout2.jsonl"   # a second blind set, with seven hard pairs
 KOREAN_DATA = ROOT.parent / "shared" / "korean-data"
 MIN_GOLD_CHARS = 50     # as bench/extraction.py: a shorter gold text is a label ("◀ 앵커 ▶"), not an article
 MIN_UNITS = 5           # a gold text with fewer lines (scrapers that glue paragraphs) is cut at sentence ends
@@ -342,13 +343,14 @@ def independent(terms: tuple[str, ...], korean_data: Path) -> None:
     else:
         print(f"independent duplicates, real pages: skipped ({korean_data / 'index.jsonl'} not found)")
     print_stories(reports, terms)
-    if HOLDOUT.exists():
-        held = load_reports(HOLDOUT)
-        print(f"story holdout (never used for tuning): {HOLDOUT.relative_to(ROOT)}, {len(held)} reports of "
-              f"{len({r.event for r in held})} events by {len({r.outlet for r in held})} outlets")
-        print_stories(held, terms, name="holdout")
-    else:
-        print(f"story holdout: skipped ({HOLDOUT.relative_to(ROOT)} not found)")
+    for number, path in ((1, HOLDOUT), (2, HOLDOUT2)):
+        if path.exists():
+            held = load_reports(path)
+            print(f"story holdout-{number} (never used for tuning): {path.relative_to(ROOT)}, {len(held)} reports of "
+                  f"{len({r.event for r in held})} events by {len({r.outlet for r in held})} outlets")
+            print_stories(held, terms, name=f"holdout-{number}")
+        else:
+            print(f"story holdout-{number}: skipped ({path.relative_to(ROOT)} not found)")
 
 
 def main(argv: list[str] | None = None) -> int:

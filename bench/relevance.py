@@ -5,13 +5,18 @@ frozen), the sample web's pages (digest/demo_web/site.toml, labelled there), the
 ../shared/korean-data (general news, none about chip export controls: all negatives), when present, and two sets
 in bench/data/: the 49 on-topic reports of pairs_independent.jsonl (written for the story benchmark; used to tune
 the terms on 2026-11-25, so "reports/tuning") and relevance_holdout.jsonl (written afterwards by someone who never
-saw the rules: the independent check).
+saw the rules: the independent check), relevance_holdout3.jsonl (the same, later) and relevance_holdout4.jsonl.
+
+Every set is judged twice: by the rules of config/topic.toml alone, and by the rules with the topic's model
+(config/relevance_model.json, which bench/train_relevance_model.py trains on every set here except the real pages
+and the sets in HELD_OUT).  A set marked "trained on" is not evidence of how the model does on new articles.
 
     python bench/relevance.py
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from datetime import datetime, timezone
@@ -25,6 +30,7 @@ from crawler.topic import load_topic  # noqa: E402
 from digest.sampleweb import DEFAULT_ROOT, load_articles  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "korean-data"
+HELD_OUT = {"holdout-4"}          # never trained on (bench/train_relevance_model.py): the blind check
 
 
 def cases() -> list[tuple[str, str, str, bool, str]]:
@@ -41,18 +47,14 @@ def cases() -> list[tuple[str, str, str, bool, str]]:
         if line.strip():
             r = json.loads(line)
             out.append(("reports/tuning", r["id"], r["title"], "\n".join(r["paragraphs"]), True))
-    holdout = ROOT / "bench" / "data" / "relevance_holdout.jsonl"
-    if holdout.exists():
-        for line in holdout.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                c = json.loads(line)
-                out.append(("holdout-2", c["id"], c["title"], c["text"], c["relevant"]))
-    holdout3 = ROOT / "bench" / "data" / "relevance_holdout3.jsonl"
-    if holdout3.exists():
-        for line in holdout3.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                c = json.loads(line)
-                out.append(("holdout-3", c["id"], c["title"], c["text"], c["relevant"]))
+    for name, file in (("holdout-2", "relevance_holdout.jsonl"), ("holdout-3", "relevance_holdout3.jsonl"),
+                       ("holdout-4", "relevance_holdout4.jsonl")):
+        path = ROOT / "bench" / "data" / file
+        if path.exists():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    c = json.loads(line)
+                    out.append((name, c["id"], c["title"], c["text"], c["relevant"]))
     if (DATA / "index.jsonl").exists():
         from crawler.decode import read_saved_page
         from crawler.extract import ExtractError, extract
@@ -67,26 +69,35 @@ def cases() -> list[tuple[str, str, str, bool, str]]:
     return out
 
 
+def _line(subset: list[tuple[str, str, str, str, bool]], topic) -> str:
+    tp = fp = fn = 0
+    errors = []
+    for _, cid, title, text, want in subset:
+        v = judge(title, text, topic)
+        tp += v.relevant and want
+        fp += v.relevant and not want
+        fn += want and not v.relevant
+        if v.relevant != want:
+            detail = f"score {v.score}" + (f", model {v.probability:.2f}" if v.probability is not None else "")
+            errors.append(f"{cid} ({'false positive' if v.relevant else 'missed'}, {detail})")
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return f"precision {p:.3f}, recall {r:.3f}" + (f"; errors: {', '.join(errors)}" if errors else "")
+
+
 def main() -> int:
     topic = load_topic(ROOT / "config" / "topic.toml")
+    rules_only = dataclasses.replace(topic, model=None)
     rows = cases()
     print(f"command: python {' '.join(sys.argv)}")
     for name in sorted({r[0] for r in rows}) + ["ALL"]:
         subset = [r for r in rows if name == "ALL" or r[0] == name]
-        tp = fp = fn = 0
-        errors = []
-        for _, cid, title, text, want in subset:
-            v = judge(title, text, topic)
-            tp += v.relevant and want
-            fp += v.relevant and not want
-            fn += want and not v.relevant
-            if v.relevant != want:
-                errors.append(f"{cid} ({'false positive' if v.relevant else 'missed'}, score {v.score})")
-        p = tp / (tp + fp) if tp + fp else 1.0
-        r = tp / (tp + fn) if tp + fn else 1.0
         negatives = sum(1 for x in subset if not x[4])
-        print(f"{name:16} {len(subset):4} articles ({negatives} negatives): precision {p:.3f}, recall {r:.3f}"
-              + (f"; errors: {', '.join(errors)}" if errors else ""))
+        seen = "" if name in ("ALL", "real-pages") or name in HELD_OUT else " [model trained on it]"
+        print(f"{name:16} {len(subset):4} articles ({negatives} negatives){seen}")
+        print(f"{'':16}   rules:         {_line(subset, rules_only)}")
+        if topic.model is not None:
+            print(f"{'':16}   rules + model: {_line(subset, topic)}")
     return 0
 
 

@@ -23,6 +23,7 @@ class Relevance:
     relevant: bool
     score: float
     matched: tuple[str, ...]     # terms found, most frequent first (shown in the digest)
+    probability: float | None = None   # the topic model's, when it was asked (see crawler.classifier)
 
 
 _SPACES = re.compile(r"\s+")
@@ -93,6 +94,7 @@ def judge(title: str, text: str, topic: Topic) -> Relevance:
     matched: list[str] = []
     score = 0.0
     ok = True
+    present = True                       # every required group has a point: the model may be asked
     for group in topic.groups:
         found: dict[str, int] = {}
         points = _points(group.compiled, title, lead, rest, found, compact)
@@ -102,11 +104,17 @@ def judge(title: str, text: str, topic: Topic) -> Relevance:
         matched.extend(t for t, _ in sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))
         if group.required and points == 0:
             ok = False
+            present = False
         if points < group.min_points:
             ok = False
         score += group.weight * points
     negative = min(_points(topic.negatives, title, lead, rest, {}, compact) * topic.negative_points, topic.negative_max)
     score -= negative
     relevant = ok and score >= topic.threshold
+    probability = None
+    if not relevant and present and topic.model is not None:
+        probability = round(topic.model.probability(title, text), 4)
+        relevant = probability >= topic.model.threshold
     # matched: the topic's groups in file order (control terms before chips before places), frequent first
-    return Relevance(relevant=relevant, score=round(score, 2), matched=tuple(matched[:12]))
+    return Relevance(relevant=relevant, score=round(score, 2), matched=tuple(matched[:12]),
+                     probability=probability)

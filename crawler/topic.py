@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from crawler.classifier import Model, load_model
 from crawler.errors import ConfigError
 
 _HANGUL = re.compile("[\uac00-\ud7a3]")
@@ -58,6 +59,7 @@ class Topic:
     negative_points: float
     negative_max: float
     context: ContextRule | None = None
+    model: Model | None = None      # asked only when every required group is present but the rules said no
 
 
 def term_pattern(term: str) -> re.Pattern:
@@ -75,10 +77,11 @@ def term_pattern(term: str) -> re.Pattern:
 
 
 _TOP_KEYS = {"name": str, "label": str, "threshold": (int, float), "groups": list, "negatives": dict,
-             "context": dict}
+             "context": dict, "model": dict}
 _GROUP_KEYS = {"name": str, "label": str, "weight": (int, float), "required": bool, "min_points": (int, float),
                "max_points": (int, float), "terms": list}
 _NEG_KEYS = {"points": (int, float), "max_points": (int, float), "terms": list}
+_MODEL_KEYS = {"path": str, "threshold": (int, float)}
 _CONTEXT_KEYS = {"group": str, "together_with": list, "max_points": (int, float), "terms": list}
 
 
@@ -102,7 +105,8 @@ def _terms(values: list, where: str, path: Path) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def load_topic(path: Path) -> Topic:
+def load_topic(path: Path, *, with_model: bool = True) -> Topic:
+    """The topic in ``path``; ``with_model=False`` leaves the [model] table's file unread (to train it)."""
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
@@ -134,7 +138,27 @@ def load_topic(path: Path) -> Topic:
                  threshold=float(data.get("threshold", 5.0)), groups=tuple(groups),
                  negatives=tuple(Term(t, term_pattern(t)) for t in neg_terms),
                  negative_points=float(neg.get("points", 1.0)), negative_max=float(neg.get("max_points", 5.0)),
-                 context=_context(data.get("context"), [g.name for g in groups], path))
+                 context=_context(data.get("context"), [g.name for g in groups], path),
+                 model=_model(data.get("model"), path, read=with_model))
+
+
+def _model(raw: dict | None, path: Path, *, read: bool) -> Model | None:
+    if raw is None:
+        return None
+    _check(raw, _MODEL_KEYS, "model.", path)
+    if not read:
+        return None
+    if "path" not in raw:
+        raise TopicError(f"{path}: 'model.path'가 없습니다")
+    threshold = raw.get("threshold")
+    if threshold is not None and not 0.0 < threshold < 1.0:
+        raise TopicError(f"{path}: 'model.threshold'는 0과 1 사이여야 합니다 (받은 값: {threshold!r})")
+    file = Path(raw["path"]).expanduser()
+    if not file.is_absolute():
+        file = Path(path).parent / file
+    if not file.is_file():
+        raise TopicError(f"{path}: 'model.path' 모델 파일이 없습니다: {file}")
+    return load_model(file, None if threshold is None else float(threshold))
 
 
 def _context(raw: dict | None, group_names: list[str], path: Path) -> ContextRule | None:
