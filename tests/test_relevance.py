@@ -182,6 +182,16 @@ def test_third_holdout_keeps_its_floor():
     assert sum(got and want for got, want in verdicts) >= 43
 
 
+def test_blind_fourth_holdout_keeps_its_floor():
+    """bench/data/relevance_holdout4.jsonl was written by someone who read nothing of the project and is never
+    trained or tuned on: rules alone 22/30, rules and model 27/30 with no false positive among its 40 negatives
+    (31 of them word traps), measured once with everything frozen.  No worse."""
+    verdicts = _holdout("relevance_holdout4.jsonl")
+    assert len(verdicts) == 70
+    assert not any(got and not want for got, want in verdicts)
+    assert sum(got and want for got, want in verdicts) >= 27
+
+
 CONTEXT_TOPIC = """
 name = "t"
 threshold = 3.0
