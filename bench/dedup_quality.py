@@ -47,7 +47,7 @@ from crawler.analyse import topic_terms  # noqa: E402
 from crawler.boilerplate import clean_text  # noqa: E402
 from crawler.seeds import seed_text  # noqa: E402
 from crawler.stories import MAX_GAP, same_story, story_features, story_score  # noqa: E402
-from crawler.topic import load_topic  # noqa: E402
+from crawler.topic import Topic, load_topic  # noqa: E402
 from digest.sampleweb import DEFAULT_ROOT, load_articles  # noqa: E402
 
 BOILER_HEAD = ["글로벌투데이 | 산업 | 2026.11.24", "글자크기 가 가 가"]
@@ -260,8 +260,9 @@ def print_duplicates(name: str, pairs: list[Pair]) -> None:
         print(f"    {e}")
 
 
-def print_stories(reports: list[Report], terms: tuple[str, ...], name: str = "independent") -> None:
-    feats = {r.id: story_features(r.title, "\n".join(r.paragraphs), r.published, terms) for r in reports}
+def print_stories(reports: list[Report], topic: Topic, name: str = "independent") -> None:
+    feats = {r.id: story_features(r.title, "\n".join(r.paragraphs), r.published, topic_terms(topic), topic.subjects)
+             for r in reports}
     tp = fp = fn = 0
     errors, same, near, far = [], [], [], 0
     for a, b in itertools.combinations(reports, 2):
@@ -331,7 +332,7 @@ def print_clustered(reports: list[Report], feats: dict, name: str) -> None:
     print(f"  events merged into one story: {', '.join(mixed) or 'none'}; events split: {', '.join(split) or 'none'}")
 
 
-def independent(terms: tuple[str, ...], korean_data: Path) -> None:
+def independent(topic: Topic, korean_data: Path) -> None:
     reports = load_reports()
     print(f"second set (independent for duplicates, story tuning since 2026-11-25): {INDEPENDENT.relative_to(ROOT)}, "
           f"{len(reports)} reports of {len({r.event for r in reports})} events by {len({r.outlet for r in reports})} "
@@ -342,13 +343,13 @@ def independent(terms: tuple[str, ...], korean_data: Path) -> None:
         print_duplicates(f"real pages ({len(gold)} gold texts in {korean_data})", duplicate_pairs(gold))
     else:
         print(f"independent duplicates, real pages: skipped ({korean_data / 'index.jsonl'} not found)")
-    print_stories(reports, terms)
+    print_stories(reports, topic)
     for number, path in ((1, HOLDOUT), (2, HOLDOUT2)):
         if path.exists():
             held = load_reports(path)
             print(f"story holdout-{number} (never used for tuning): {path.relative_to(ROOT)}, {len(held)} reports of "
                   f"{len({r.event for r in held})} events by {len({r.outlet for r in held})} outlets")
-            print_stories(held, terms, name=f"holdout-{number}")
+            print_stories(held, topic, name=f"holdout-{number}")
         else:
             print(f"story holdout-{number}: skipped ({path.relative_to(ROOT)} not found)")
 
@@ -382,8 +383,9 @@ def main(argv: list[str] | None = None) -> int:
         if got != dup:
             errors.append(label)
     dp, dr, df1 = prf(tp, fp, fn)
-    terms = topic_terms(load_topic(ROOT / "config" / "topic.toml"))
-    feats = {a.id: story_features(a.title, "\n".join(a.paragraphs), a.published, terms) for a in reports}
+    topic = load_topic(ROOT / "config" / "topic.toml")
+    feats = {a.id: story_features(a.title, "\n".join(a.paragraphs), a.published, topic_terms(topic), topic.subjects)
+             for a in reports}
     stp = sfp = sfn = 0
     story_errors = []
     for a, b in itertools.combinations(reports, 2):
@@ -400,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"stories: {len(reports)} reports of {len({a.story for a in reports})} events, "
           f"{len(reports) * (len(reports) - 1) // 2} pairs: pairwise precision {sp:.3f}, recall {sr:.3f}; "
           f"errors: {story_errors or 'none'}")
-    independent(terms, args.korean_data)
+    independent(topic, args.korean_data)
     return 0
 
 

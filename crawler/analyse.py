@@ -57,7 +57,8 @@ def analyse(page: Page, topic: Topic) -> Analysis:
     fp = dedup.fingerprint(ex.text)
     features = None
     if verdict.relevant:
-        features = stories.story_features(title or "", ex.text, published, topic_terms(topic)).to_json()
+        features = stories.story_features(title or "", ex.text, published, topic_terms(topic),
+                                          topic.subjects).to_json()
     return Analysis(
         page=page, failed=None, title=title, text=ex.text, published=published, author=ex.author,
         canonical_url=ex.canonical_url, language=language, relevant=verdict.relevant, relevance=verdict.score,

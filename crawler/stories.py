@@ -4,7 +4,10 @@ Independently written reports of one event share few sentences but many *facts*:
 person), the numbers (15%, 140곳, 2나노), the products (H20, B30A) and the words of the headline.  Features are
 the key tokens of the title and lead (Korean eojeol with particles stripped, Latin and number tokens), minus the
 topic's own vocabulary and common news words, which every article on the topic shares.  Two reports are one
-story when they overlap enough on those tokens and were published within MAX_GAP of each other.
+story when they overlap enough on those tokens and were published within MAX_GAP of each other, unless they are
+about different subjects of one kind: the first company (or chamber, mineral, country) their headline names,
+or their first sentence when the headline names none.  "SK하이닉스 우시 공장도 美 연간허가" and "삼성전자 시안
+공장 연간허가" share the agency, the licence and most numbers, but not the company (see :func:`subjects_of`).
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
+
+from crawler.topic import SubjectKind
 
 LEAD_CHARS = 500
 BODY_CHARS = 1500                 # facts of the event sit in the first paragraphs
@@ -130,16 +135,19 @@ class StoryFeatures:
     lead: frozenset[str]          # title + lead tokens
     numbers: frozenset[str]
     published: datetime | None
+    subjects: tuple[tuple[str, str], ...] = ()    # (kind, subject): the first of each kind, see subjects_of
 
     def to_json(self) -> str:
         return json.dumps({"t": sorted(self.title), "l": sorted(self.lead), "n": sorted(self.numbers),
-                           "p": self.published.isoformat() if self.published else None}, ensure_ascii=False)
+                           "p": self.published.isoformat() if self.published else None,
+                           "s": [list(pair) for pair in self.subjects]}, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> StoryFeatures:
         d = json.loads(text)
         return cls(frozenset(d["t"]), frozenset(d["l"]), frozenset(d["n"]),
-                   datetime.fromisoformat(d["p"]) if d.get("p") else None)
+                   datetime.fromisoformat(d["p"]) if d.get("p") else None,
+                   tuple((kind, name) for kind, name in d.get("s", ())))
 
 
 @lru_cache(maxsize=8)
@@ -159,14 +167,49 @@ def _topic_exclusions(topic_terms: tuple[str, ...]) -> frozenset[str]:
     return frozenset(out)
 
 
+_FIRST_SENTENCE = re.compile(r"(?<=[.!?。])\s|\n")
+
+
+def _first_named(text: str, kind: SubjectKind) -> str | None:
+    """The subject of ``kind`` named first in ``text`` (by position), if any."""
+    best: tuple[int, str] | None = None
+    for name, terms in kind.subjects:
+        for term in terms:
+            match = term.pattern.search(text)
+            if match and (best is None or match.start() < best[0]):
+                best = (match.start(), name)
+    return best[1] if best else None
+
+
+def subjects_of(title: str, body: str, kinds: Iterable[SubjectKind]) -> tuple[tuple[str, str], ...]:
+    """For each kind, the subject the headline names first, else the one the body's first sentence names first.
+    A report is about its headline's first company: "AMD도 中 전용칩 수출 허가…엔비디아 이틀 만" is AMD's."""
+    first = _FIRST_SENTENCE.split(body.lstrip(), maxsplit=1)[0]
+    out = []
+    for kind in kinds:
+        name = _first_named(title, kind) or _first_named(first, kind)
+        if name is not None:
+            out.append((kind.name, name))
+    return tuple(out)
+
+
+def different_subjects(a: StoryFeatures, b: StoryFeatures) -> bool:
+    """Both reports name a first subject of some kind, and not the same one."""
+    if not a.subjects or not b.subjects:
+        return False
+    theirs = dict(b.subjects)
+    return any(kind in theirs and theirs[kind] != name for kind, name in a.subjects)
+
+
 def story_features(title: str, text: str, published: datetime | None,
-                   topic_terms: Iterable[str] = ()) -> StoryFeatures:
+                   topic_terms: Iterable[str] = (), subjects: Iterable[SubjectKind] = ()) -> StoryFeatures:
     body, outlets = outlet_words(text[:BODY_CHARS])
     exclude = _topic_exclusions(tuple(topic_terms)) | outlets
     title_tokens = key_tokens(title, exclude)
     lead_tokens = key_tokens(title + "\n" + body, exclude)
     numbers = {t for t in lead_tokens if t[0].isdigit()}
-    return StoryFeatures(frozenset(title_tokens), frozenset(lead_tokens), frozenset(numbers), published)
+    return StoryFeatures(frozenset(title_tokens), frozenset(lead_tokens), frozenset(numbers), published,
+                         subjects_of(title, body, subjects))
 
 
 LEAD_SHARE = 0.75                 # of the score; the rest comes from the titles
@@ -211,4 +254,4 @@ def story_score(a: StoryFeatures, b: StoryFeatures) -> float:
 
 
 def same_story(a: StoryFeatures, b: StoryFeatures) -> bool:
-    return story_score(a, b) >= SAME_STORY_SCORE
+    return story_score(a, b) >= SAME_STORY_SCORE and not different_subjects(a, b)

@@ -50,6 +50,14 @@ class ContextRule:
 
 
 @dataclass(frozen=True, slots=True)
+class SubjectKind:
+    """One kind of actor an event is about (companies, chambers, minerals …): each subject is its name and the
+    terms that name it.  Two reports whose first subject of a kind differs are about different events."""
+    name: str
+    subjects: tuple[tuple[str, tuple[Term, ...]], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Topic:
     name: str
     label: str
@@ -60,6 +68,7 @@ class Topic:
     negative_max: float
     context: ContextRule | None = None
     model: Model | None = None      # asked only when every required group is present but the rules said no
+    subjects: tuple[SubjectKind, ...] = ()   # [stories.subjects]: see crawler.stories.subjects_of
 
 
 def term_pattern(term: str) -> re.Pattern:
@@ -77,10 +86,11 @@ def term_pattern(term: str) -> re.Pattern:
 
 
 _TOP_KEYS = {"name": str, "label": str, "threshold": (int, float), "groups": list, "negatives": dict,
-             "context": dict, "model": dict}
+             "context": dict, "model": dict, "stories": dict}
 _GROUP_KEYS = {"name": str, "label": str, "weight": (int, float), "required": bool, "min_points": (int, float),
                "max_points": (int, float), "terms": list}
 _NEG_KEYS = {"points": (int, float), "max_points": (int, float), "terms": list}
+_STORIES_KEYS = {"subjects": dict}
 _MODEL_KEYS = {"path": str, "threshold": (int, float)}
 _CONTEXT_KEYS = {"group": str, "together_with": list, "max_points": (int, float), "terms": list}
 
@@ -139,7 +149,32 @@ def load_topic(path: Path, *, with_model: bool = True) -> Topic:
                  negatives=tuple(Term(t, term_pattern(t)) for t in neg_terms),
                  negative_points=float(neg.get("points", 1.0)), negative_max=float(neg.get("max_points", 5.0)),
                  context=_context(data.get("context"), [g.name for g in groups], path),
-                 model=_model(data.get("model"), path, read=with_model))
+                 model=_model(data.get("model"), path, read=with_model),
+                 subjects=_subjects(data.get("stories"), path))
+
+
+def _subjects(raw: dict | None, path: Path) -> tuple[SubjectKind, ...]:
+    """[stories.subjects]: kind = [["삼성", "삼성전자"], ["SK하이닉스", "하이닉스"]], one list per subject."""
+    if raw is None:
+        return ()
+    _check(raw, _STORIES_KEYS, "stories.", path)
+    kinds = []
+    for kind, lists in raw.get("subjects", {}).items():
+        where = f"stories.subjects.{kind}"
+        if not isinstance(lists, list) or not lists:
+            raise TopicError(f"{path}: '{where}'는 주체 목록의 목록이어야 합니다 (받은 값: {lists!r})")
+        subjects = []
+        for i, names in enumerate(lists, start=1):
+            if not isinstance(names, list) or not names:
+                raise TopicError(f"{path}: '{where}[{i}]'는 한 주체의 이름 목록이어야 합니다 (받은 값: {names!r})")
+            for j, name in enumerate(names, start=1):
+                if not isinstance(name, str) or not name.strip():
+                    raise TopicError(f"{path}: '{where}[{i}][{j}]'는 비어 있지 않은 문자열이어야 합니다 "
+                                     f"(받은 값: {name!r})")
+            terms = tuple(dict.fromkeys(name.strip() for name in names))
+            subjects.append((terms[0], tuple(Term(t, term_pattern(t)) for t in terms)))
+        kinds.append(SubjectKind(kind, tuple(subjects)))
+    return tuple(kinds)
 
 
 def _model(raw: dict | None, path: Path, *, read: bool) -> Model | None:
