@@ -2,8 +2,9 @@
 
 The term rules of topic.toml miss on-topic articles that never use the usual words ("말레이시아, 미국산 AI 칩 반출 시
 사전 허가 의무화"); the model has seen how such articles read.  It only ever adds articles the rules almost took:
-:func:`crawler.relevance.judge` asks it when every required group of the topic is present but the score or a
-``min_points`` fell short, so an article with no chip, no China or no control word never passes on the model alone.
+:func:`crawler.relevance.judge` asks it when the rules said no but every required group of the topic is present
+(the article passes at ``threshold``), or all but one (it passes at the stricter ``threshold_one_missing``, when
+topic.toml sets one).  An article with only one of chips, China and control words never passes on the model.
 
 Features are the set of 2- and 3-character pieces of every Hangul/Latin/digit word (lower-cased); an article's vector
 is that set's indicator over the model's vocabulary, scaled to unit length, so long pages do not score higher for
@@ -46,7 +47,8 @@ def features(title: str, text: str) -> set[str]:
 class Model:
     weights: dict[str, float]
     bias: float
-    threshold: float = 0.5
+    threshold: float = 0.5                     # when every required group of the topic is present
+    threshold_one_missing: float | None = None  # when exactly one is missing (None: the model is not asked then)
 
     def probability(self, title: str, text: str) -> float:
         weights = self.weights

@@ -2,7 +2,8 @@
 
 A hit in the title weighs TITLE_POINTS, in the lead (first LEAD_CHARS of the body) LEAD_POINTS, elsewhere 1;
 each group is capped, required groups must appear, ``min_points`` keeps one passing mention from counting, and
-negative terms (trade statistics, earnings, share prices, launches) subtract.
+negative terms (trade statistics, earnings, share prices, launches) subtract.  When the rules say no, the topic's
+learned model (crawler.classifier) may still say yes, if the article has (nearly) every required group.
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ def judge(title: str, text: str, topic: Topic) -> Relevance:
     matched: list[str] = []
     score = 0.0
     ok = True
-    present = True                       # every required group has a point: the model may be asked
+    missing = 0                          # required groups without a point: decides whether the model is asked
     for group in topic.groups:
         found: dict[str, int] = {}
         points = _points(group.compiled, title, lead, rest, found, compact)
@@ -104,7 +105,7 @@ def judge(title: str, text: str, topic: Topic) -> Relevance:
         matched.extend(t for t, _ in sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))
         if group.required and points == 0:
             ok = False
-            present = False
+            missing += 1
         if points < group.min_points:
             ok = False
         score += group.weight * points
@@ -112,9 +113,12 @@ def judge(title: str, text: str, topic: Topic) -> Relevance:
     score -= negative
     relevant = ok and score >= topic.threshold
     probability = None
-    if not relevant and present and topic.model is not None:
-        probability = round(topic.model.probability(title, text), 4)
-        relevant = probability >= topic.model.threshold
+    model = topic.model
+    if not relevant and model is not None:
+        needed = model.threshold if missing == 0 else model.threshold_one_missing if missing == 1 else None
+        if needed is not None:
+            probability = round(model.probability(title, text), 4)
+            relevant = probability >= needed
     # matched: the topic's groups in file order (control terms before chips before places), frequent first
     return Relevance(relevant=relevant, score=round(score, 2), matched=tuple(matched[:12]),
                      probability=probability)

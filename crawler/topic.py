@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from crawler.classifier import Model, load_model
@@ -91,7 +91,7 @@ _GROUP_KEYS = {"name": str, "label": str, "weight": (int, float), "required": bo
                "max_points": (int, float), "terms": list}
 _NEG_KEYS = {"points": (int, float), "max_points": (int, float), "terms": list}
 _STORIES_KEYS = {"subjects": dict}
-_MODEL_KEYS = {"path": str, "threshold": (int, float)}
+_MODEL_KEYS = {"path": str, "threshold": (int, float), "threshold_one_missing": (int, float)}
 _CONTEXT_KEYS = {"group": str, "together_with": list, "max_points": (int, float), "terms": list}
 
 
@@ -185,15 +185,18 @@ def _model(raw: dict | None, path: Path, *, read: bool) -> Model | None:
         return None
     if "path" not in raw:
         raise TopicError(f"{path}: 'model.path'가 없습니다")
+    for key in ("threshold", "threshold_one_missing"):
+        if key in raw and not 0.0 < raw[key] < 1.0:
+            raise TopicError(f"{path}: 'model.{key}'는 0과 1 사이여야 합니다 (받은 값: {raw[key]!r})")
     threshold = raw.get("threshold")
-    if threshold is not None and not 0.0 < threshold < 1.0:
-        raise TopicError(f"{path}: 'model.threshold'는 0과 1 사이여야 합니다 (받은 값: {threshold!r})")
     file = Path(raw["path"]).expanduser()
     if not file.is_absolute():
         file = Path(path).parent / file
     if not file.is_file():
         raise TopicError(f"{path}: 'model.path' 모델 파일이 없습니다: {file}")
-    return load_model(file, None if threshold is None else float(threshold))
+    model = load_model(file, None if threshold is None else float(threshold))
+    one_missing = raw.get("threshold_one_missing")
+    return replace(model, threshold_one_missing=None if one_missing is None else float(one_missing))
 
 
 def _context(raw: dict | None, group_names: list[str], path: Path) -> ContextRule | None:

@@ -128,11 +128,26 @@ def test_judge_asks_the_model_only_when_every_required_group_is_present(tmp_path
     assert plain.relevant and plain.probability is None
 
 
+def test_with_one_required_group_missing_the_model_needs_its_stricter_threshold(tmp_path):
+    model = Model(weights={"빌려": 1.0, "차단": 1.0}, bias=-0.5)
+    no_chip = ("중국 기업, 차단 피해 해외서 빌려", "중국 기업들이 해외에서 서버를 빌려 쓴다. 차단을 피했다.")
+    two_missing = ("해외서 빌려 쓰는 서버", "기업들이 해외에서 서버를 빌려 쓴다.")
+    strict = load_topic(_topic(tmp_path, '[model]\npath = "m.json"\nthreshold_one_missing = 0.9\n', model))
+    lenient = load_topic(_topic(tmp_path, '[model]\npath = "m.json"\nthreshold_one_missing = 0.6\n', model))
+    p = Model.probability(model, *no_chip)
+    assert 0.6 <= p < 0.9
+    assert not judge(*no_chip, strict).relevant and judge(*no_chip, strict).probability == pytest.approx(p, abs=1e-4)
+    assert judge(*no_chip, lenient).relevant
+    assert Model.probability(model, *two_missing) >= 0.6
+    assert not judge(*two_missing, lenient).relevant and judge(*two_missing, lenient).probability is None
+
+
 @pytest.mark.parametrize("table, message", [
     ('[model]\npath = "missing.json"\n', "'model.path' 모델 파일이 없습니다"),
     ('[model]\nthreshold = 0.5\n', "'model.path'가 없습니다"),
     ('[model]\npath = "m.json"\ncutoff = 0.5\n', "알 수 없는 키 'model.cutoff'"),
     ('[model]\npath = "m.json"\nthreshold = 1.5\n', "'model.threshold'는 0과 1 사이"),
+    ('[model]\npath = "m.json"\nthreshold_one_missing = 0\n', "'model.threshold_one_missing'는 0과 1 사이"),
 ])
 def test_a_wrong_model_table_is_a_one_line_error_naming_the_key(tmp_path, table, message):
     path = _topic(tmp_path, table, Model(weights={"a": 1.0}, bias=0.0))
@@ -148,6 +163,6 @@ def test_the_shipped_model_is_used_by_the_default_topic_and_matches_its_training
     assert topic.model is not None and len(topic.model.weights) > 1000
     trained_on = json.loads((ROOT / "config" / "relevance_model.json").read_text(encoding="utf-8"))["trained_on"]
     assert "tests/data/relevance_cases.jsonl" in trained_on
-    assert not any("holdout4" in name for name in trained_on)
+    assert not any("holdout4" in name or "holdout5" in name for name in trained_on)
     for name, digest in trained_on.items():
         assert hashlib.sha256((ROOT / name).read_bytes()).hexdigest() == digest, f"{name} changed: retrain"

@@ -174,22 +174,33 @@ def test_third_holdout_keeps_its_floor():
     """bench/data/relevance_holdout3.jsonl (100 articles, 45 relevant, 28 of them never saying 수출통제) was written
     blind: 31/45 at first sight.  The context words 허용, 환적, 막혀, 빗장 … were then added while looking at its
     misses, "(AI) 칩" joined the chip terms, and the topic's model (config/relevance_model.json) is trained on it:
-    it is seen now, and the floor is today's 43/45 with no false positive among its 55 negatives.  Left out of
-    training, the model still took it from 36/45 (rules alone) to 43/45 (bench/train_relevance_model.py)."""
+    it is seen now (45/45 today), with no false positive among its 55 negatives.  Left out of training, the model
+    still takes it from 36/45 (rules alone) to 44/45 (bench/train_relevance_model.py): that is the floor."""
     verdicts = _holdout("relevance_holdout3.jsonl")
     assert len(verdicts) == 100
     assert not any(got and not want for got, want in verdicts)
-    assert sum(got and want for got, want in verdicts) >= 43
+    assert sum(got and want for got, want in verdicts) >= 44
 
 
 def test_blind_fourth_holdout_keeps_its_floor():
     """bench/data/relevance_holdout4.jsonl was written by someone who read nothing of the project and is never
-    trained or tuned on: rules alone 22/30, rules and model 27/30 with no false positive among its 40 negatives
-    (31 of them word traps), measured once with everything frozen.  No worse."""
+    trained or tuned on.  Measured with everything frozen: rules alone 22/30; rules and the first model 27/30;
+    rules and today's model (more training data, asked also when one required group is missing) 29/30.  No false
+    positive among its 40 negatives (31 of them word traps) either time.  No worse."""
     verdicts = _holdout("relevance_holdout4.jsonl")
     assert len(verdicts) == 70
     assert not any(got and not want for got, want in verdicts)
-    assert sum(got and want for got, want in verdicts) >= 27
+    assert sum(got and want for got, want in verdicts) >= 29
+
+
+def test_blind_fifth_holdout_keeps_its_floor():
+    """bench/data/relevance_holdout5.jsonl (80 articles, 35 relevant of which 26 indirect, 36 word traps), written
+    blind and never trained or tuned on: rules alone 22/35; rules and the first model 26/35; rules and today's
+    model 32/35, no false positive among its 45 negatives.  No worse."""
+    verdicts = _holdout("relevance_holdout5.jsonl")
+    assert len(verdicts) == 80
+    assert not any(got and not want for got, want in verdicts)
+    assert sum(got and want for got, want in verdicts) >= 32
 
 
 CONTEXT_TOPIC = """
