@@ -130,7 +130,7 @@ class StoryIndex:
             if shared_title:
                 title_cos = (shared_title + extra * title_specific[aid]) / (mine_title * other.title_weight) ** 0.5
             score = factor * (stories.LEAD_SHARE * lead_cos + (1 - stories.LEAD_SHARE) * title_cos)
-            if score >= stories.SAME_STORY_SCORE and not stories.different_subjects(mine, other.features):
+            if score >= stories.SAME_STORY_SCORE and not stories.different_events(mine, other.features):
                 agreeing[other.story_id] += 1
                 if score > best.get(other.story_id, 0.0):
                     best[other.story_id] = score

@@ -8,6 +8,7 @@ story when they overlap enough on those tokens and were published within MAX_GAP
 about different subjects of one kind: the first company (or chamber, mineral, country) their headline names,
 or their first sentence when the headline names none.  "SK하이닉스 우시 공장도 美 연간허가" and "삼성전자 시안
 공장 연간허가" share the agency, the licence and most numbers, but not the company (see :func:`subjects_of`).
+Nor are two reports that each cite figures and share none of them (:func:`different_figures`).
 """
 
 from __future__ import annotations
@@ -201,6 +202,20 @@ def different_subjects(a: StoryFeatures, b: StoryFeatures) -> bool:
     return any(kind in theirs and theirs[kind] != name for kind, name in a.subjects)
 
 
+MIN_NUMBERS = 2                   # reports citing at least this many figures each, none shared, are two events
+
+
+def different_figures(a: StoryFeatures, b: StoryFeatures) -> bool:
+    """Both reports cite figures in their headline and lead (dates aside) and share none of them.  Reports of one
+    event repeat its figures (1,650대, 6억2천만달러, 45%); a look-alike event two days later has its own."""
+    return len(a.numbers) >= MIN_NUMBERS and len(b.numbers) >= MIN_NUMBERS and not a.numbers & b.numbers
+
+
+def different_events(a: StoryFeatures, b: StoryFeatures) -> bool:
+    """However much else they share: different subjects, or different figures."""
+    return different_subjects(a, b) or different_figures(a, b)
+
+
 def story_features(title: str, text: str, published: datetime | None,
                    topic_terms: Iterable[str] = (), subjects: Iterable[SubjectKind] = ()) -> StoryFeatures:
     body, outlets = outlet_words(text[:BODY_CHARS])
@@ -254,4 +269,4 @@ def story_score(a: StoryFeatures, b: StoryFeatures) -> float:
 
 
 def same_story(a: StoryFeatures, b: StoryFeatures) -> bool:
-    return story_score(a, b) >= SAME_STORY_SCORE and not different_subjects(a, b)
+    return story_score(a, b) >= SAME_STORY_SCORE and not different_events(a, b)

@@ -12,7 +12,7 @@ import pytest
 from crawler.analyse import topic_terms
 from crawler.configuration import builtin_dir
 from crawler.stories import (
-    StoryFeatures, different_subjects, key_tokens, same_story, story_features, story_score, strip_particle, subjects_of,
+    StoryFeatures, different_events, different_subjects, key_tokens, same_story, story_features, story_score, strip_particle, subjects_of,
 )
 from crawler.topic import TopicError, load_topic
 from digest.sampleweb import DEFAULT_ROOT, load_articles
@@ -148,7 +148,7 @@ def test_story_index_scores_as_story_score_does():
     for n, a in enumerate(REPORTS + REPORTS[:3]):
         shifted = n >= len(REPORTS)                       # the first reports again, five days later
         f = features(a, (a.published + timedelta(days=5)) if shifted else None)
-        scores = [(0.0 if different_subjects(f, other) else story_score(f, other), sid) for sid, other in stored]
+        scores = [(0.0 if different_events(f, other) else story_score(f, other), sid) for sid, other in stored]
         comparable = Counter(sid for sid, other in stored if abs(other.published - f.published) <= MAX_GAP)
         agreeing = Counter(sid for score, sid in scores if score >= SAME_STORY_SCORE)
         best = max((s for s in scores if s[0] >= SAME_STORY_SCORE
@@ -187,19 +187,21 @@ def test_blind_story_holdout_keeps_its_pairwise_floor():
 def test_second_blind_story_holdout_keeps_its_pairwise_floor():
     """bench/data/stories_holdout2.jsonl: seven pairs of look-alike events 1–3 days apart, whose reports often
     compare the two.  Blind: precision 46/56 (0.821), recall 46/50 (0.920).  The subject rule of topic.toml
-    ([stories.subjects]) was then chosen while looking at its errors, so it is seen now: 44/45, recall 44/50."""
+    ([stories.subjects]) was then chosen while looking at its errors, so it is seen now: 44/45, recall 44/50;
+    with the figures rule 43/43, recall 43/50."""
     rows, tp, fp, fn = _pairwise("stories_holdout2.jsonl")
     assert len(rows) == 44 and tp + fn == 50
-    assert tp >= 44 and fp <= 1
+    assert tp >= 43 and fp == 0
 
 
 
 def test_third_blind_story_holdout_keeps_its_pairwise_floor():
-    """bench/data/stories_holdout3.jsonl: six pairs of look-alike events with invented companies, measured once,
-    blind, with the subject rule in place: precision 33/41 (0.805), recall 33/36 (0.917); no worse."""
+    """bench/data/stories_holdout3.jsonl: six pairs of look-alike events with invented companies.  Blind, with the
+    subject rule: precision 33/41 (0.805), recall 33/36 (0.917).  The figures rule was then chosen with it in
+    view (seen now): precision 33/37, recall 33/36."""
     rows, tp, fp, fn = _pairwise("stories_holdout3.jsonl")
     assert len(rows) == 36 and tp + fn == 36
-    assert tp >= 33 and fp <= 8
+    assert tp >= 33 and fp <= 4
 
 def _pairwise(file: str) -> tuple[list[dict], int, int, int]:
     """(reports, true, false and missed same-story pairs) of a story set in bench/data."""
@@ -306,3 +308,19 @@ def test_a_wrong_subjects_table_is_a_one_line_error_naming_the_key(tmp_path):
         with pytest.raises(TopicError) as err:
             load_topic(path)
         assert message in str(err.value) and "\n" not in str(err.value)
+
+
+def test_reports_citing_figures_but_sharing_none_are_different_stories():
+    """Two smuggling cases a day apart: the same customs words, different numbers of servers, values and people."""
+    when = datetime(2027, 2, 16, tzinfo=timezone.utc)
+    common = "세관은 AI 서버를 게임용 부품으로 허위 신고해 중국 선전으로 빼돌린 혐의로 무역업체 대표를 검찰에 넘겼다. "
+    one = story_features("AI 서버 밀반출 적발", common + "적발된 서버는 1,650대, 6억2천만달러어치이며 3명이 기소됐다.",
+                         when, TERMS, TOPIC.subjects)
+    same = story_features("게임 부품으로 속인 AI 서버", common + "서버 1,650대가 넘어갔고 가담자는 3명이다.",
+                          when + timedelta(hours=5), TERMS, TOPIC.subjects)
+    other = story_features("AI 서버 밀반출 또 적발", common + "이번에는 2,300대, 520억원어치로 4명이 입건됐다.",
+                           when + timedelta(days=1), TERMS, TOPIC.subjects)
+    assert one.numbers == {"1,650", "6억", "2천만"} and other.numbers == {"2,300", "520억"}   # lone digits dropped
+    assert story_score(one, other) >= 0.16                 # the shared words alone would make them one story
+    assert different_events(one, other) and not same_story(one, other)
+    assert same_story(one, same)
