@@ -78,6 +78,7 @@ INDEPENDENT = ROOT / "bench" / "data" / "pairs_independent.jsonl"
 HOLDOUT = ROOT / "bench" / "data" / "stories_holdout.jsonl"     # written after the story rules were tuned
 HOLDOUT2 = ROOT / "bench" / "data" / "stories_holdout2.jsonl"   # a second blind set, with seven hard pairs
 HOLDOUT3 = ROOT / "bench" / "data" / "stories_holdout3.jsonl"   # a third, after the subject rule
+HOLDOUT4 = ROOT / "bench" / "data" / "stories_holdout4.jsonl"   # a fourth, after the figures rule
 KOREAN_DATA = ROOT.parent / "shared" / "korean-data"
 MIN_GOLD_CHARS = 50     # as bench/extraction.py: a shorter gold text is a label ("◀ 앵커 ▶"), not an article
 MIN_UNITS = 5           # a gold text with fewer lines (scrapers that glue paragraphs) is cut at sentence ends
@@ -345,7 +346,7 @@ def independent(topic: Topic, korean_data: Path) -> None:
     else:
         print(f"independent duplicates, real pages: skipped ({korean_data / 'index.jsonl'} not found)")
     print_stories(reports, topic)
-    for number, path in ((1, HOLDOUT), (2, HOLDOUT2), (3, HOLDOUT3)):
+    for number, path in ((1, HOLDOUT), (2, HOLDOUT2), (3, HOLDOUT3), (4, HOLDOUT4)):
         if path.exists():
             held = load_reports(path)
             print(f"story holdout-{number} (never used for tuning): {path.relative_to(ROOT)}, {len(held)} reports of "

@@ -30,7 +30,7 @@ from crawler.topic import load_topic  # noqa: E402
 from digest.sampleweb import DEFAULT_ROOT, load_articles  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "korean-data"
-HELD_OUT = {"holdout-4", "holdout-5"}          # never trained on (bench/train_relevance_model.py): the blind check
+HELD_OUT = {"holdout-4", "holdout-5", "holdout-6"}          # never trained on (bench/train_relevance_model.py): the blind check
 
 
 def cases() -> list[tuple[str, str, str, bool, str]]:
@@ -49,6 +49,7 @@ def cases() -> list[tuple[str, str, str, bool, str]]:
             out.append(("reports/tuning", r["id"], r["title"], "\n".join(r["paragraphs"]), True))
     for name, file in (("holdout-2", "relevance_holdout.jsonl"), ("holdout-3", "relevance_holdout3.jsonl"),
                        ("holdout-4", "relevance_holdout4.jsonl"), ("holdout-5", "relevance_holdout5.jsonl"),
+                       ("holdout-6", "relevance_holdout6.jsonl"),
                        ("train-5", "relevance_train5.jsonl")):
         path = ROOT / "bench" / "data" / file
         if path.exists():
