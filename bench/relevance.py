@@ -50,7 +50,8 @@ def cases() -> list[tuple[str, str, str, bool, str]]:
     for name, file in (("holdout-2", "relevance_holdout.jsonl"), ("holdout-3", "relevance_holdout3.jsonl"),
                        ("holdout-4", "relevance_holdout4.jsonl"), ("holdout-5", "relevance_holdout5.jsonl"),
                        ("holdout-6", "relevance_holdout6.jsonl"),
-                       ("train-5", "relevance_train5.jsonl")):
+                       ("train-5", "relevance_train5.jsonl"), ("train-6", "relevance_train6a.jsonl"),
+                       ("train-6", "relevance_train6b.jsonl")):
         path = ROOT / "bench" / "data" / file
         if path.exists():
             for line in path.read_text(encoding="utf-8").splitlines():

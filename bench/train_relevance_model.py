@@ -3,8 +3,8 @@ much it adds on articles it did not see.
 
 Training data, all written for this project (no publisher text): tests/data/relevance_cases.jsonl, the sample
 web (digest/demo_web/site.toml with the seed articles), the reports of bench/data/pairs_independent.jsonl, the
-former holdouts bench/data/relevance_holdout.jsonl and relevance_holdout3.jsonl, and relevance_train5.jsonl (120
-articles written to train on).  Sets named in HELD_OUT are never trained on: they are what bench/relevance.py
+former holdouts bench/data/relevance_holdout.jsonl and relevance_holdout3.jsonl, and relevance_train5.jsonl,
+relevance_train6a.jsonl and relevance_train6b.jsonl (270 articles written to train on).  Sets named in HELD_OUT are never trained on: they are what bench/relevance.py
 measures blind.
 
 First a leave-one-set-out check: for each labelled set with negatives, a model trained on all the other sets
@@ -36,7 +36,7 @@ TOPIC = ROOT / "config" / "topic.toml"
 MODEL = ROOT / "config" / "relevance_model.json"
 SOURCES = ["tests/data/relevance_cases.jsonl", "digest/demo_web/site.toml", "bench/data/pairs_independent.jsonl",
            "bench/data/relevance_holdout.jsonl", "bench/data/relevance_holdout3.jsonl",
-           "bench/data/relevance_train5.jsonl",
+           "bench/data/relevance_train5.jsonl", "bench/data/relevance_train6a.jsonl", "bench/data/relevance_train6b.jsonl",
            *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "seeds").glob("*"))]
 
 

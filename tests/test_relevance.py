@@ -185,28 +185,29 @@ def test_third_holdout_keeps_its_floor():
 def test_blind_fourth_holdout_keeps_its_floor():
     """bench/data/relevance_holdout4.jsonl was written by someone who read nothing of the project and is never
     trained or tuned on.  Measured with everything frozen: rules alone 22/30; rules and the first model 27/30;
-    rules and today's model (more training data, asked also when one required group is missing) 29/30.  No false
-    positive among its 40 negatives (31 of them word traps) either time.  No worse."""
+    rules and the second model (more training data, asked also when one required group is missing) 29/30; rules
+    and today's model (150 more training articles) 30/30.  No false positive among its 40 negatives (31 of them
+    word traps) any time.  No worse."""
     verdicts = _holdout("relevance_holdout4.jsonl")
     assert len(verdicts) == 70
     assert not any(got and not want for got, want in verdicts)
-    assert sum(got and want for got, want in verdicts) >= 29
+    assert sum(got and want for got, want in verdicts) >= 30
 
 
 def test_blind_fifth_holdout_keeps_its_floor():
     """bench/data/relevance_holdout5.jsonl (80 articles, 35 relevant of which 26 indirect, 36 word traps), written
-    blind and never trained or tuned on: rules alone 22/35; rules and the first model 26/35; rules and today's
-    model 32/35, no false positive among its 45 negatives.  No worse."""
+    blind and never trained or tuned on: rules alone 22/35; rules and the first model 26/35; the second 32/35;
+    today's 33/35; no false positive among its 45 negatives any time.  No worse."""
     verdicts = _holdout("relevance_holdout5.jsonl")
     assert len(verdicts) == 80
     assert not any(got and not want for got, want in verdicts)
-    assert sum(got and want for got, want in verdicts) >= 32
+    assert sum(got and want for got, want in verdicts) >= 33
 
 
 def test_blind_sixth_holdout_keeps_its_floor():
     """bench/data/relevance_holdout6.jsonl (80 articles, 35 relevant of which 27 indirect, 36 word traps), written
-    blind and never trained or tuned on; measured once, with the model of 0263e69: rules alone 21/35, rules and
-    model 34/35, no false positive among its 45 negatives.  No worse."""
+    blind and never trained or tuned on.  First measured with the model of 0263e69: rules alone 21/35, rules and
+    model 34/35; today's model (150 more training articles) 34/35; no false positive among its 45 negatives."""
     verdicts = _holdout("relevance_holdout6.jsonl")
     assert len(verdicts) == 80
     assert not any(got and not want for got, want in verdicts)
