@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from crawler.classifier import Model, load_model
+from crawler.configuration import builtin_dir
 from crawler.errors import ConfigError
 
 _HANGUL = re.compile("[\uac00-\ud7a3]")
@@ -191,7 +192,10 @@ def _model(raw: dict | None, path: Path, *, read: bool) -> Model | None:
     threshold = raw.get("threshold")
     file = Path(raw["path"]).expanduser()
     if not file.is_absolute():
-        file = Path(path).parent / file
+        beside = Path(path).parent / file
+        # A copy of the built-in topic.toml edited elsewhere still finds the built-in model
+        builtin = builtin_dir() / "config" / file
+        file = beside if beside.is_file() or not builtin.is_file() else builtin
     if not file.is_file():
         raise TopicError(f"{path}: 'model.path' 모델 파일이 없습니다: {file}")
     model = load_model(file, None if threshold is None else float(threshold))

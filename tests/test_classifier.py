@@ -166,3 +166,14 @@ def test_the_shipped_model_is_used_by_the_default_topic_and_matches_its_training
     assert not any(f"holdout{n}" in name for name in trained_on for n in (4, 5, 6))
     for name, digest in trained_on.items():
         assert hashlib.sha256((ROOT / name).read_bytes()).hexdigest() == digest, f"{name} changed: retrain"
+
+
+def test_a_copy_of_the_builtin_topic_edited_elsewhere_still_finds_the_builtin_model(tmp_path):
+    """Analysts copy config/topic.toml to add terms; the model file stays where chipwatch installed it."""
+    copy = tmp_path / "my_topic.toml"
+    copy.write_text((ROOT / "config" / "topic.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    topic = load_topic(copy)
+    assert topic.model is not None and len(topic.model.weights) > 1000
+    beside = Model(weights={"차단": 1.0}, bias=0.0)
+    save_model(beside, tmp_path / "relevance_model.json", {})
+    assert load_topic(copy).model.weights == {"차단": 1.0}        # a model beside the copy wins
