@@ -53,10 +53,12 @@ STOPWORDS = frozenset("""
 크게 현재 앞으로 만든 내놓 통한 거쳐 빌려 있어 없이 이라 나라 국가 측은 측이 쪽은 통제 규제
 """.split())
 
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9.\-]*[A-Za-z0-9]|[A-Za-z]|\d+(?:[.,]\d+)?(?:%|[천만억조]+)?[가-힣]*|[가-힣]+"
-                    r"|[一-鿿]")
-# A number keeps its magnitude (1천만, 15%) but not its unit or particle (27곳을 -> 27, 950이 -> 950): outlets
-# count the same thing in 곳 or 개.  Day, month, year and clock times are dropped: the date rule already compares the times, and
+# A Korean figure: digits with thousands commas or a decimal point, Korean multipliers between them (1천500,
+# 4억2천만, 1,700만), maybe a percent sign.
+_FIGURE = r"\d+(?:[.,]\d+)*(?:[십백천만억조]+(?:\d+(?:[.,]\d+)*)?)*%?"
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9.\-]*[A-Za-z0-9]|[A-Za-z]|" + _FIGURE + r"[가-힣]*|[가-힣]+|[一-鿿]")
+# A number keeps its value, written one way (1천500, 1,500 and 1500 -> 1500; 4억2천만 -> 420000000; 15%), but
+# not its unit or particle (27곳을 -> 27, 950이 -> 950): outlets count the same thing in 곳 or 개.  Day, month, year and clock times are dropped: the date rule already compares the times, and
 # two events reported on the same day share "5일".
 _TIME_UNITS = frozenset("일월년시분초주")
 # Wire datelines and bracketed outlet tags name the outlet, not the event: "(워싱턴=누리통신)", "[누리통신]".
@@ -80,11 +82,34 @@ def strip_particle(word: str) -> str:
     return word
 
 
-_NUMBER = re.compile(r"(\d+(?:[.,]\d+)?(?:%|[천만억조]+)?)([가-힣]*)")
+_NUMBER = re.compile(f"({_FIGURE})([가-힣]*)")
+_SMALL = {"십": 10, "백": 100, "천": 1000}
+_LARGE = {"만": 10 ** 4, "억": 10 ** 8, "조": 10 ** 12}
+_FIGURE_PARTS = re.compile(r"\d+(?:[.,]\d+)*|[십백천만억조]")
+
+
+def figure_value(figure: str) -> str:
+    """"1천500" -> "1500", "1,700만" -> "17000000", "4억2천만" -> "420000000", "1.8%" -> "1.8%"."""
+    percent = figure.endswith("%")
+    total = small = 0.0
+    pending: float | None = None
+    for part in _FIGURE_PARTS.findall(figure):
+        if part in _SMALL:
+            small += (1.0 if pending is None else pending) * _SMALL[part]
+            pending = None
+        elif part in _LARGE:
+            small += 0.0 if pending is None else pending
+            total += (small or 1.0) * _LARGE[part]
+            small, pending = 0.0, None
+        else:
+            pending = float(part.replace(",", ""))
+    value = total + small + (pending or 0.0)
+    text = str(int(value)) if value == int(value) else f"{value:.6g}"
+    return text + ("%" if percent else "")
 
 
 def _number_token(raw: str) -> str | None:
-    """"27곳을" -> "27", "950이" -> "950", "1천만달러" -> "1천만"; None for dates and lone digits."""
+    """"27곳을" -> "27", "950이" -> "950", "1천만달러" -> "10000000"; None for dates and lone digits."""
     match = _NUMBER.fullmatch(raw)
     if match is None:
         return None
@@ -92,7 +117,9 @@ def _number_token(raw: str) -> str | None:
     unit = unit[:1]
     if unit in _TIME_UNITS or re.fullmatch(r"(?:19|20)\d\d", number):   # dates say little about the event
         return None
-    return number if len(number) >= 2 else None
+    if len(number) < 2:                                                     # 3명, 2곳: too common to name an event
+        return None
+    return figure_value(number)
 
 
 def outlet_words(text: str) -> tuple[str, frozenset[str]]:
