@@ -14,6 +14,7 @@ Nor are two reports that each cite figures and share none of them (:func:`differ
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -58,8 +59,9 @@ STOPWORDS = frozenset("""
 _FIGURE = r"\d+(?:[.,]\d+)*(?:[십백천만억조]+(?:\d+(?:[.,]\d+)*)?)*%?"
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9.\-]*[A-Za-z0-9]|[A-Za-z]|" + _FIGURE + r"[가-힣]*|[가-힣]+|[一-鿿]")
 # A number keeps its value, written one way (1천500, 1,500 and 1500 -> 1500; 4억2천만 -> 420000000; 15%), but
-# not its unit or particle (27곳을 -> 27, 950이 -> 950): outlets count the same thing in 곳 or 개.  Day, month, year and clock times are dropped: the date rule already compares the times, and
-# two events reported on the same day share "5일".
+# not its unit or particle (27곳을 -> 27, 950이 -> 950): outlets count the same thing in 곳 or 개.  Day, month,
+# year and clock times are dropped: the date rule already compares the times, and two events reported on the same
+# day share "5일".
 _TIME_UNITS = frozenset("일월년시분초주")
 # Wire datelines and bracketed outlet tags name the outlet, not the event: "(워싱턴=누리통신)", "[누리통신]".
 _DATELINE = re.compile(r"[(\[]\s*([^()\[\]=\n]{1,20})=\s*([^()\[\]\n]{1,20}?)\s*[)\]]")
@@ -88,8 +90,9 @@ _LARGE = {"만": 10 ** 4, "억": 10 ** 8, "조": 10 ** 12}
 _FIGURE_PARTS = re.compile(r"\d+(?:[.,]\d+)*|[십백천만억조]")
 
 
-def figure_value(figure: str) -> str:
-    """"1천500" -> "1500", "1,700만" -> "17000000", "4억2천만" -> "420000000", "1.8%" -> "1.8%"."""
+def figure_value(figure: str) -> str | None:
+    """"1천500" -> "1500", "1,700만" -> "17000000", "4억2천만" -> "420000000", "1.8%" -> "1.8%"; None for what
+    only looks like a figure (2026.11.25, 127.0.0.1)."""
     percent = figure.endswith("%")
     total = small = 0.0
     pending: float | None = None
@@ -101,9 +104,13 @@ def figure_value(figure: str) -> str:
             small += 0.0 if pending is None else pending
             total += (small or 1.0) * _LARGE[part]
             small, pending = 0.0, None
+        elif part.count(".") > 1 or ("." in part and "," in part):
+            return None
         else:
             pending = float(part.replace(",", ""))
     value = total + small + (pending or 0.0)
+    if not math.isfinite(value):                                             # 400 digits of a hostile page
+        return None
     text = str(int(value)) if value == int(value) else f"{value:.6g}"
     return text + ("%" if percent else "")
 

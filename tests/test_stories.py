@@ -99,6 +99,12 @@ def test_numbers_keep_their_value_and_drop_particles_and_dates():
     assert not tokens & {"950이", "5", "5일", "5일부터", "일부터", "2026", "7", "2", "곳을", "27곳", "노급", "나노급"}
 
 
+def test_dotted_dates_and_addresses_are_not_figures():
+    """2026.11.25 and 127.0.0.1 look like figures but are not: no token, and no crash."""
+    assert key_tokens("2026.11.25 발표 127.0.0.1 서버 1.5%와 1,234,567대") == {"서버", "1.5%", "1234567"}
+    assert key_tokens("9" * 400 + "억 달러") == {"달러"}
+
+
 @pytest.mark.parametrize("one, other", [("1천500대", "1,500대"), ("1,500대", "1500대를"), ("1,700만달러", "1천700만달러"),
                                         ("4억2천만달러", "4억2000만달러"), ("2천 개", "2,000개"), ("1천만", "1,000만")])
 def test_one_figure_written_two_ways_is_one_token(one, other):
