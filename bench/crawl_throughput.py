@@ -20,6 +20,7 @@ import tempfile
 import textwrap
 import threading
 import time
+from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -55,6 +56,7 @@ GENERAL = [
     "유통업계는 연말 할인 행사를 앞두고 물량 확보에 나섰다.",
     "국회는 본회의를 열고 민생 법안 수십 건을 처리했다.",
 ]
+SEOUL = timezone(timedelta(hours=9))
 RELEVANT_SHARE = 0.15   # a real crawl is mostly pages that are not about the topic
 
 
@@ -76,6 +78,13 @@ def filler(rng: random.Random) -> str:
         rng.choice(ENDINGS) + "."
 
 
+def published(page_no: int) -> str:
+    """Today, yesterday or the day before (Seoul time), so the pages stay within the crawl's window whenever
+    the benchmark runs (fixed dates fall out of it and the on-topic pages would be dropped as too old)."""
+    day = datetime.now(SEOUL).date() - timedelta(days=page_no % 3)
+    return f"{day.isoformat()}T09:00:00+09:00"
+
+
 def make_page(host_no: int, page_no: int, rng: random.Random) -> bytes:
     paras = []
     pool = SENTENCES if rng.random() < RELEVANT_SHARE else GENERAL
@@ -87,7 +96,7 @@ def make_page(host_no: int, page_no: int, rng: random.Random) -> bytes:
     body = "".join(f"<p>{p}</p>" for p in paras)
     nav = "".join(f'<li><a href="/news/{i}.html">관련 기사 {i}</a></li>' for i in range(40))
     html = (f'<!DOCTYPE html><html lang="ko"><head><meta charset="utf-8"><title>기사 {host_no}-{page_no} 수출통제 동향'
-            f'</title><meta property="article:published_time" content="2026-11-2{page_no % 3}T09:00:00+09:00">'
+            f'</title><meta property="article:published_time" content="{published(page_no)}">'
             f'<style>{"body{margin:0}" * 200}</style></head><body><ul class="gnb">{nav}</ul><article>'
             f"<h1>美 수출통제 동향 {host_no}-{page_no}</h1>{body}<p>홍길동 기자 hong@example.com</p></article>"
             f'<div class="related_news"><ul>{nav}</ul></div><footer>무단전재 및 재배포 금지</footer></body></html>')

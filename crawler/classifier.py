@@ -32,7 +32,7 @@ def features(title: str, text: str) -> set[str]:
     """The distinct 2- and 3-character pieces of the words of the title and the text (a word of one character is
     itself a piece)."""
     out: set[str] = set()
-    for word in _WORD.findall(f"{title}\n{text}".lower()):
+    for word in set(_WORD.findall(f"{title}\n{text}".lower())):      # each distinct word once
         if len(word) < 3:
             out.add(word)
             continue

@@ -86,25 +86,26 @@ def worker_count(config: Config) -> int:
 def run_crawl(config: Config, *, source_names: list[str] | None = None, now: datetime | None = None,
               progress: bool | None = None, log_level: str = "WARNING") -> CrawlResult:
     """Run one crawl to the end and return its per-source counts (also stored in the database)."""
-    from scrapy.crawler import AsyncCrawlerProcess
-
-    from crawler.progress import ProgressReporter
-    from crawler.settings import scrapy_settings
-    from crawler.spiders.news import NewsSpider
-
     sources = select_sources(config, source_names)
     topic = load_topic(config.topic.path)
     store = Store(config.storage.url)
     started = now or utc_now()
     with exclusive(config.storage.url, "crawl"):
-        sync_seeds(store, config.seeds.path, started)
-        crawl_id = store.start_crawl(started, os.getpid())
+        pool = start_pool(config) if sources else None
+        try:
+            from scrapy.crawler import AsyncCrawlerProcess
+
+            from crawler.progress import ProgressReporter
+            from crawler.settings import scrapy_settings
+            from crawler.spiders.news import NewsSpider
+
+            sync_seeds(store, config.seeds.path, started)
+            crawl_id = store.start_crawl(started, os.getpid())
+        except BaseException:
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
+            raise
         stats = CrawlStats([s.name for s in sources])
-        pool = None
-        if sources:
-            pool = ProcessPoolExecutor(max_workers=worker_count(config),
-                                       mp_context=multiprocessing.get_context("spawn"),
-                                       initializer=_init_worker, initargs=(str(config.topic.path),))
         ctx = CrawlContext(config=config, sources=sources, store=store, stats=stats, topic=topic,
                            now=started, crawl_id=crawl_id, pool=pool)
         reporter = ProgressReporter(stats, live=sys.stderr.isatty() if progress is None else progress)
@@ -131,6 +132,22 @@ def run_crawl(config: Config, *, source_names: list[str] | None = None, now: dat
             store.finish_crawl(crawl_id, finished, status, counts)
             store.close()
     return CrawlResult(crawl_id, started, finished, status, counts)
+
+
+def start_pool(config: Config) -> ProcessPoolExecutor:
+    """The analysis workers, started now: each imports lxml, trafilatura and numpy and loads the topic while this
+    process syncs the seeds and starts Scrapy, instead of after the first page has arrived (about a second of
+    the crawl on two cores, bench/crawl_throughput.py)."""
+    workers = worker_count(config)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_init_worker, initargs=(str(config.topic.path),))
+    for _ in range(workers):        # the pool starts a worker per waiting task, up to max_workers
+        pool.submit(_ready)
+    return pool
+
+
+def _ready() -> None:
+    """A task that does nothing: submitting it makes the pool start a worker."""
 
 
 def _quiet_scrapy(log_level: str) -> None:

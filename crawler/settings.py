@@ -52,7 +52,22 @@ def scrapy_settings(crawl: CrawlConfig, *, log_level: str = "WARNING") -> dict:
             "crawler.fetch.crawl_delay.CrawlDelayMiddleware": 110,   # right after RobotsTxtMiddleware (100)
             "crawler.fetch.backoff.BackoffMiddleware": 560,          # sees 429/503 before RetryMiddleware (550)
             "crawler.fetch.ssrf.SsrfGuardMiddleware": 120,           # before any byte goes to a resolved address
+            "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+            "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
+            "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
         },
+        # Parts of Scrapy a crawl of feeds and sitemaps does not use, each paid on every request or response in
+        # the reactor's process (bench/crawl_throughput.py): Referer headers, URL length and depth bookkeeping
+        # (the spider counts sitemap depth itself), offsite filtering (no allowed_domains), HTTP auth, per-request
+        # download stats (CrawlStats counts what matters), and the remote-control extension, which also imports
+        # a web stack at start.
+        "SPIDER_MIDDLEWARES": {
+            "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
+            "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+            "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+            "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
+        },
+        "EXTENSIONS": {"scrapy.extensions.remote_control.RemoteControl": None},
         "ITEM_PIPELINES": {"crawler.pipelines.ArticlePipeline": 300},
         "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
         "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
