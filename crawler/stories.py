@@ -171,18 +171,22 @@ class StoryFeatures:
     numbers: frozenset[str]
     published: datetime | None
     subjects: tuple[tuple[str, str], ...] = ()    # (kind, subject): the first of each kind, see subjects_of
+    firms: tuple[str, ...] = ()                   # the headline's company names, by their shape (see firms_in)
+    mentions: frozenset[str] = frozenset()        # the company names of the headline and lead, by their shape
 
     def to_json(self) -> str:
         return json.dumps({"t": sorted(self.title), "l": sorted(self.lead), "n": sorted(self.numbers),
                            "p": self.published.isoformat() if self.published else None,
-                           "s": [list(pair) for pair in self.subjects]}, ensure_ascii=False)
+                           "s": [list(pair) for pair in self.subjects], "f": list(self.firms),
+                           "m": sorted(self.mentions)}, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> StoryFeatures:
         d = json.loads(text)
         return cls(frozenset(d["t"]), frozenset(d["l"]), frozenset(d["n"]),
                    datetime.fromisoformat(d["p"]) if d.get("p") else None,
-                   tuple((kind, name) for kind, name in d.get("s", ())))
+                   tuple((kind, name) for kind, name in d.get("s", ())), tuple(d.get("f", ())),
+                   frozenset(d.get("m", ())))
 
 
 @lru_cache(maxsize=8)
@@ -236,6 +240,56 @@ def different_subjects(a: StoryFeatures, b: StoryFeatures) -> bool:
     return any(kind in theirs and theirs[kind] != name for kind, name in a.subjects)
 
 
+# Company names no list can hold (a new supplier, an invented trader) still have a company's shape: a name and a
+# business word, written solid ("세진메모리", "동우플라즈마텍", "치윈컴퓨팅").  The name part is what identifies the
+# firm; outlets also write it alone ("한울" for 한울반도체).
+_FIRM_SUFFIXES = sorted("""반도체 메모리 전자 정밀 테크 텍 하이테크 이엔지 머티리얼즈 머티리얼스 시스템즈 시스템스
+인스트루먼츠 컴퓨팅 무역 케미칼 솔루션즈 일렉트릭 일렉트로닉스 테크놀로지 테크놀러지 세미콘 세미컨덕터 디바이스
+마이크로 랩스 네트웍스 트레이딩 상사 물산 인더스트리 중공업 파운드리 엔지니어링 인터내셔널 로직스 옵틱스
+포토닉스""".split(), key=len, reverse=True)
+# Words that make a kind of chip, a trade or a technology, not a firm, in front of those words: 중국반도체,
+# 전력반도체, 낸드메모리, 클라우드컴퓨팅, 중계무역.
+_NOT_FIRM_NAMES = frozenset("""한국 중국 미국 일본 대만 유럽 국내 국산 해외 글로벌 세계 국가 민간 첨단 차세대 레거시 구형
+범용 전력 파워 시스템 비메모리 낸드 디램 로직 아날로그 플래시 그래픽 서버 모바일 저전력 지능 뉴로모픽 차량 전장
+종합 토종 중소 대형 주요 대표 관련 고성능 인공지능 고대역폭 화합물 자동차 전기 디스플레이 파운드리 반도체 메모리
+장비 부품 소재 후공정 전공정 팹리스 기업 업체 관련주 수출 수입 기초 핵심 전략 방산 석유 철강 조선 섬유 식품 통신
+가전 전자 정보 기술 과학 우주 항공 에너지 신소재 정밀 화학 플라스틱 소비자 산업 클라우드 양자 엣지 원격 슈퍼
+인메모리 실리콘 보안 기후 중계 가공 우회 대중 대미 국제 보호 자유 공정 불공정 디지털 수출입 남북 밀수 불법""".split())
+
+
+def firms_in(title: str) -> tuple[str, ...]:
+    """The name parts of a headline's company-shaped words, in order: "세진메모리 우시 공장…" -> ("세진",)."""
+    out: list[str] = []
+    for raw in _TOKEN.findall(title):
+        token = strip_particle(raw)
+        for suffix in _FIRM_SUFFIXES:
+            if token.endswith(suffix) and len(token) > len(suffix):
+                name = token[:-len(suffix)]
+                if (len(name) >= 2 and _HANGUL_WORD.fullmatch(name) and name not in _NOT_FIRM_NAMES
+                        and not name.endswith(("산", "용", "계", "형"))):       # 중국산, 차량용, 업계, 한국형
+                    out.append(name)
+                break
+    return tuple(dict.fromkeys(out))
+
+
+_HANGUL_WORD = re.compile(r"[가-힣]+")
+
+
+def _names(report: StoryFeatures, name: str) -> bool:
+    """The report mentions the company: by its full name, or by its name part alone ("한울")."""
+    return name in report.mentions or any(token.startswith(name) for token in report.lead)
+
+
+def different_firms(a: StoryFeatures, b: StoryFeatures) -> bool:
+    """Both headlines name companies, and one report's headline names only companies the other report does not
+    mention at all (in its headline and lead).  Reports of one event name its company; "세진메모리 우시 공장, 美
+    허가 '6개월'뿐" and a report of 한울반도체's licence the day before share the agency, the licence and the
+    place, but the earlier one never names 세진."""
+    if not a.firms or not b.firms:
+        return False
+    return not any(_names(b, name) for name in a.firms) or not any(_names(a, name) for name in b.firms)
+
+
 MIN_NUMBERS = 2                   # reports citing at least this many figures each, none shared, are two events
 
 
@@ -246,8 +300,8 @@ def different_figures(a: StoryFeatures, b: StoryFeatures) -> bool:
 
 
 def different_events(a: StoryFeatures, b: StoryFeatures) -> bool:
-    """However much else they share: different subjects, or different figures."""
-    return different_subjects(a, b) or different_figures(a, b)
+    """However much else they share: different subjects, different companies, or different figures."""
+    return different_subjects(a, b) or different_firms(a, b) or different_figures(a, b)
 
 
 def story_features(title: str, text: str, published: datetime | None,
@@ -257,8 +311,9 @@ def story_features(title: str, text: str, published: datetime | None,
     title_tokens = key_tokens(title, exclude)
     lead_tokens = key_tokens(title + "\n" + body, exclude)
     numbers = {t for t in lead_tokens if t[0].isdigit()}
+    firms = tuple(name for name in firms_in(title) if name in body)      # a name the report itself repeats
     return StoryFeatures(frozenset(title_tokens), frozenset(lead_tokens), frozenset(numbers), published,
-                         subjects_of(title, body, subjects))
+                         subjects_of(title, body, subjects), firms, frozenset(firms_in(title + "\n" + body)))
 
 
 LEAD_SHARE = 0.75                 # of the score; the rest comes from the titles
