@@ -173,12 +173,13 @@ class StoryFeatures:
     subjects: tuple[tuple[str, str], ...] = ()    # (kind, subject): the first of each kind, see subjects_of
     firms: tuple[str, ...] = ()                   # the headline's company names, by their shape (see firms_in)
     mentions: frozenset[str] = frozenset()        # the company names of the headline and lead, by their shape
+    codes: tuple[str, ...] = ()                   # the headline's product codes (NX-40C, B30A), lower-cased
 
     def to_json(self) -> str:
         return json.dumps({"t": sorted(self.title), "l": sorted(self.lead), "n": sorted(self.numbers),
                            "p": self.published.isoformat() if self.published else None,
                            "s": [list(pair) for pair in self.subjects], "f": list(self.firms),
-                           "m": sorted(self.mentions)}, ensure_ascii=False)
+                           "m": sorted(self.mentions), "c": list(self.codes)}, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> StoryFeatures:
@@ -186,7 +187,7 @@ class StoryFeatures:
         return cls(frozenset(d["t"]), frozenset(d["l"]), frozenset(d["n"]),
                    datetime.fromisoformat(d["p"]) if d.get("p") else None,
                    tuple((kind, name) for kind, name in d.get("s", ())), tuple(d.get("f", ())),
-                   frozenset(d.get("m", ())))
+                   frozenset(d.get("m", ())), tuple(d.get("c", ())))
 
 
 @lru_cache(maxsize=8)
@@ -290,6 +291,26 @@ def different_firms(a: StoryFeatures, b: StoryFeatures) -> bool:
     return not any(_names(b, name) for name in a.firms) or not any(_names(a, name) for name in b.firms)
 
 
+# A product code: letters and digits in one Latin word (H20, B30A, MI308, NX-40C).  Memory and interface
+# standards (HBM3, GDDR7, DDR5, PCIe5) name a kind of part that many products share, not one product.
+_STANDARDS = re.compile(r"^(?:hbm|gddr|lpddr|ddr|pcie|usb|wi-?fi|lte|nvlink|cxl|euv|duv|tpp|ai)\d*", re.I)
+
+
+def codes_in(title: str) -> tuple[str, ...]:
+    """The product codes of a headline, lower-cased, in order."""
+    out = [raw.lower() for raw in _TOKEN.findall(title)
+           if raw[0].isascii() and raw[0].isalpha() and any(c.isdigit() for c in raw) and not _STANDARDS.match(raw)]
+    return tuple(dict.fromkeys(out))
+
+
+def different_products(a: StoryFeatures, b: StoryFeatures) -> bool:
+    """Both headlines name products, and one names only products the other report never mentions: "노바코어
+    NX-40C" and "베리디안 '오르카 C8'" are two launches two days apart, in one vocabulary."""
+    if not a.codes or not b.codes:
+        return False
+    return not any(code in b.lead for code in a.codes) or not any(code in a.lead for code in b.codes)
+
+
 MIN_NUMBERS = 2                   # reports citing at least this many figures each, none shared, are two events
 
 
@@ -301,7 +322,8 @@ def different_figures(a: StoryFeatures, b: StoryFeatures) -> bool:
 
 def different_events(a: StoryFeatures, b: StoryFeatures) -> bool:
     """However much else they share: different subjects, different companies, or different figures."""
-    return different_subjects(a, b) or different_firms(a, b) or different_figures(a, b)
+    return (different_subjects(a, b) or different_firms(a, b) or different_products(a, b)
+            or different_figures(a, b))
 
 
 def story_features(title: str, text: str, published: datetime | None,
@@ -312,8 +334,9 @@ def story_features(title: str, text: str, published: datetime | None,
     lead_tokens = key_tokens(title + "\n" + body, exclude)
     numbers = {t for t in lead_tokens if t[0].isdigit()}
     firms = tuple(name for name in firms_in(title) if name in body)      # a name the report itself repeats
+    codes = tuple(code for code in codes_in(title) if code in lead_tokens)
     return StoryFeatures(frozenset(title_tokens), frozenset(lead_tokens), frozenset(numbers), published,
-                         subjects_of(title, body, subjects), firms, frozenset(firms_in(title + "\n" + body)))
+                         subjects_of(title, body, subjects), firms, frozenset(firms_in(title + "\n" + body)), codes)
 
 
 LEAD_SHARE = 0.75                 # of the score; the rest comes from the titles
