@@ -173,6 +173,17 @@ def _is_date_only(line: str) -> bool:
     return not re.sub(r"[\s|│·:：\[\]()\-–/,.]+", "", rest)
 
 
+BYLINE_MAX_CHARS = 80
+
+
+def _is_dated_byline(line: str) -> bool:
+    """A byline with its time stamps: "정다운 기자 입력 2026.11.19 16:20 | 수정 2026.11.19 17:00"."""
+    if len(line) > BYLINE_MAX_CHARS or not _DIGIT.search(line) or not _DATE_TOKEN.search(line):
+        return False
+    rest = _DATE_LABEL.sub(" ", _DATE_TOKEN.sub(" ", line)).strip(" \t|│·:：,-–/")
+    return bool(rest) and bool(_REPORTER_LINE.match(rest))
+
+
 _DIGIT = re.compile(r"\d")
 _SHORT_DATE = re.compile(r"^\d{2}\.\d{2}\s*\([월화수목금토일]\)$")
 # Photo/graphic credit that ends a caption line: "…있다. /사진=연합뉴스", "… 사진 공동취재단", "[연합뉴스 자료사진]".
@@ -236,7 +247,8 @@ def is_residue(line: str) -> bool:
         return True
     if _IMAGE_CLICK.match(s) or _SHORT_DATE.match(s):
         return True
-    if _HASHTAGS.match(s) or _is_date_only(s) or _DATELINE_ONLY.match(s) or _REPORTER_LINE.match(s):
+    if _HASHTAGS.match(s) or _is_date_only(s) or _DATELINE_ONLY.match(s) or _REPORTER_LINE.match(s) \
+            or _is_dated_byline(s):
         return True
     if _SYMBOLS_ONLY.match(s) or _BREADCRUMB.match(s) or _CONTACT.search(s) or _STAFF_CREDITS.match(s):
         return True

@@ -52,6 +52,9 @@ RESCUE_COVERAGE = 0.6        # use the declared articleBody when trafilatura's t
 DECLARED_PROSE_SHARE = 0.6   # a declared articleBody is used as is when this share of its characters is in lines
                              # that end like sentences (0.72-1.0 on the real pages; a link list or a page-wide
                              # wrapper scores lower and goes through trafilatura instead)
+ARTICLE_PROSE_SHARE = 0.8    # the page's one <article>, cleaned, is used as is (trafilatura skipped, a third of the
+                             # page's analysis) when this share of its characters is in sentences: an <article> is
+                             # a looser mark than articleBody, so the bar is higher
 FAST_PATH_MIN_CHARS = 500    # trafilatura's fast mode is trusted when its cleaned text is at least this long and
                              # reads as prose; otherwise it runs again with its fallbacks (bench/extraction.py:
                              # identical figures to always running them)
@@ -119,8 +122,12 @@ def body_lines(tree, meta: PageMeta, scripts: list[str], drop: tuple, url: str |
     """(cleaned lines, raw lines) of the article body, from the best of: the declared articleBody, trafilatura,
     the article inside inline scripts.  The tree must already be pruned."""
     declared = declared_body(tree, meta.article_body)
+    marked = None if declared else article_element_lines(tree)
     if declared and _prose_share(declared) >= DECLARED_PROSE_SHARE:
         lines, raw = clean_lines(declared, drop=drop), declared
+    elif marked and _prose_share(cleaned := clean_lines(marked, drop=drop)) >= ARTICLE_PROSE_SHARE \
+            and _length(cleaned) >= FAST_PATH_MIN_CHARS:
+        lines, raw = cleaned, marked
     else:
         paragraphize(tree)
         raw = _trafilatura_lines(tree, url, fast=True)
@@ -542,6 +549,18 @@ def declared_body(tree, jsonld_body: str | None) -> list[str] | None:
     elif jsonld_body:
         lines = [line.strip() for line in unescape(jsonld_body).splitlines() if line.strip()]
     if not lines or len(_HANGUL.findall(" ".join(lines))) < DECLARED_BODY_MIN_HANGUL:
+        return None
+    return lines
+
+
+def article_element_lines(tree) -> list[str] | None:
+    """The lines of the page's one ``<article>`` element, when it has exactly one and it holds an article's worth
+    of Korean; None otherwise (none, several, or a teaser)."""
+    nodes = tree.xpath("//article")
+    if len(nodes) != 1:
+        return None
+    lines = [line.strip() for line in node_lines(nodes[0]) if line.strip()]
+    if len(_HANGUL.findall(" ".join(lines))) < DECLARED_BODY_MIN_HANGUL:
         return None
     return lines
 

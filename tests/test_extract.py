@@ -23,6 +23,16 @@ def utc(*args) -> datetime:
 
 # Every fixture page: what must come out, and what must not.  "must" lists whole paragraphs of the article.
 FIXTURES = {
+    # one <article> holding the article, no articleBody markup: used as is, trafilatura is not needed
+    "article_element.html": dict(
+        url=None, title="日, 반도체 장비 18개 품목 수출 허가제로…10월부터 시행", published=utc(2026, 11, 19, 7, 20),
+        author="정다운 기자", canonical=None,
+        must=["일본 경제산업성이 첨단 반도체 장비 18개 품목을 수출 허가 대상에 추가하는 개정안을 확정했다고 19일 밝혔다.",
+              "중국 겨냥한 조치",
+              "국내 장비 업체들은 일본산 부품 조달에 차질이 생길지 촉각을 곤두세우고 있다. 한 업체 임원은 \"허가 절차가 "
+              "길어지면 납기가 늦어질 수 있다\"고 우려했다."],
+        must_not=["사진=가온산업신문", "dawoon@", "무단 전재", "입력 2026.11.19", "많이 본 뉴스", "대표전화", "홈",
+                  "정다운 기자 입력"]),
     "declared_body.html": dict(
         url="https://news.hanbit-tech.example/article/2026/11/20/A1?utm_source=feed",
         title="美, AI 가속기 수출통제 문턱 낮춰…H20급도 허가 대상", published=utc(2026, 11, 20, 5, 5),
@@ -139,6 +149,7 @@ def test_euckr_legacy_table_page_end_to_end(tmp_path):
     "미국의 수출 규제로 엔비디아 AI칩의 중국 수출이 중단됐다. 사진=AFP/연합뉴스이미지 확대보기",
     "[사진=산업통상자원부]", "(사진=셔터스톡)", "경기도소방재난본부 제공", "관련기사", "▶ 반도체 대전망 2027",
     "김철수·이영희 기자", "[이남경 MBN스타 기자]", "(SBS연예뉴스 강경윤 기자)", "이용민 기자 |",
+    "정다운 기자 입력 2026.11.19 16:20", "홍길동 기자 | 입력 2026-11-19 09:00 | 수정 2026-11-19 10:12",
     "입력 2026.11.20 14:05 | 수정 2026.11.20 16:30", "기사입력 2013-10-24 03:00:00 기사수정 2013-10-24 03:00:00",
     "기사입력 :[ 2018-08-25 15:24 ]", "영상취재 : 안동균 기자 영상편집 : 김경준", "박노준 / 사진출처 비비 인스타그램",
     "#전세사기 #금융위 #저리대출", "(끝)", "[전화] 02-398-8585", "뉴스 > 경제 > 기업·CEO", "홈 | 뉴스 | 반도체 | 장비 | 소재",
@@ -324,3 +335,32 @@ def test_real_euckr_naver_page_extracts_cleanly(korean_data):
     assert ex.title and "곱창" in ex.title
     assert ex.published == utc(2021, 10, 4, 7, 26)
     assert len(ex.text) > 1000
+
+
+def test_an_article_element_with_a_link_list_inside_goes_through_trafilatura():
+    """An <article> is a looser mark than articleBody: when much of it is not prose (here a list of related
+    headlines inside it), it is not used as is, and the list does not reach the text."""
+    paragraphs = "".join(f"<p>미국 상무부가 중국 기업 {n}곳을 수출 통제 명단에 올렸다고 밝혔다. 업계는 파장을 주시하고 있다.</p>"
+                         for n in range(10, 16))
+    related = "".join(f'<li><a href="/n/{n}">반도체 장비 업계 동향 {n}</a></li>' for n in range(40))
+    html = (f"<html><head><title>美, 中 기업 명단 추가</title></head><body><article><h1>美, 中 기업 명단 추가</h1>"
+            f"{paragraphs}<ul class='x'>{related}</ul></article></body></html>")
+    ex = extract(html)
+    assert "미국 상무부가 중국 기업 10곳을 수출 통제 명단에 올렸다고 밝혔다." in ex.text
+    assert "반도체 장비 업계 동향" not in ex.text
+
+
+def test_one_article_element_of_prose_is_used_without_trafilatura(monkeypatch):
+    """The fast path: the fixture's one <article> reads as prose, so trafilatura is not run at all; the page with a
+    link list inside its <article> still goes through it."""
+    import crawler.extract as extract_module
+
+    calls = []
+    real = extract_module._trafilatura_lines
+    monkeypatch.setattr(extract_module, "_trafilatura_lines", lambda *a, **k: calls.append(1) or real(*a, **k))
+    extract(read_saved_page(PAGES / "article_element.html"))
+    assert calls == []
+    related = "".join(f'<li><a href="/n/{n}">반도체 장비 업계 동향 {n}</a></li>' for n in range(40))
+    extract("<html><body><article>" + "".join(f"<p>미국 상무부가 중국 기업 {n}곳을 명단에 올렸다고 밝혔다.</p>"
+                                              for n in range(10, 22)) + f"<ul>{related}</ul></article></body></html>")
+    assert calls
