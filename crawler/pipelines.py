@@ -13,7 +13,6 @@ import logging
 from dataclasses import replace
 from datetime import timedelta
 
-from crawler.analyse import analyse
 from crawler.ingest import Ingested, ingest_batch
 from crawler.records import Analysis, Page
 
@@ -37,11 +36,13 @@ class ArticlePipeline:
             return item
         ctx = (spider or self.crawler.spider).ctx
         stats = ctx.stats[item.source]
+        # crawler.analyse (lxml, trafilatura) is imported here, not at the top: with a pool, only the workers need it
         if ctx.pool is not None:
-            from crawler.analyse import analyse_in_worker
-            analysis = await asyncio.wrap_future(ctx.pool.submit(analyse_in_worker, item))
+            from crawler.pool import analyse_page
+            analysis = await asyncio.wrap_future(ctx.pool.submit(analyse_page, item))
             analysis = replace(analysis, page=item)       # the worker sent it back without its body
         else:
+            from crawler.analyse import analyse
             analysis = analyse(item, ctx.topic)
         if analysis.failed:
             ctx.stats.drop(item.source, analysis.failed)

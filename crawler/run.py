@@ -9,7 +9,6 @@ per-source counts in the ``crawls`` tables.  A source that fails is recorded and
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -20,6 +19,7 @@ from typing import Callable
 from crawler.configuration import Config, SourceConfig
 from crawler.errors import ConfigError
 from crawler.lock import exclusive
+from crawler.pool import start_pool
 from crawler.seeds import sync_seeds
 from crawler.stats import CrawlStats
 from crawler.store import SourceCounts, Store
@@ -91,7 +91,7 @@ def run_crawl(config: Config, *, source_names: list[str] | None = None, now: dat
     store = Store(config.storage.url)
     started = now or utc_now()
     with exclusive(config.storage.url, "crawl"):
-        pool = start_pool(config) if sources else None
+        pool = start_pool(worker_count(config), config.topic.path) if sources else None
         try:
             from scrapy.crawler import AsyncCrawlerProcess
 
@@ -134,35 +134,9 @@ def run_crawl(config: Config, *, source_names: list[str] | None = None, now: dat
     return CrawlResult(crawl_id, started, finished, status, counts)
 
 
-def start_pool(config: Config) -> ProcessPoolExecutor:
-    """The analysis workers, started now: each imports lxml, trafilatura and numpy and loads the topic while this
-    process syncs the seeds and starts Scrapy, instead of after the first page has arrived (about a second of
-    the crawl on two cores, bench/crawl_throughput.py)."""
-    workers = worker_count(config)
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_init_worker, initargs=(str(config.topic.path),))
-    for _ in range(workers):        # the pool starts a worker per waiting task, up to max_workers
-        pool.submit(_ready)
-    return pool
-
-
-def _ready() -> None:
-    """A task that does nothing: submitting it makes the pool start a worker."""
-
-
 def _quiet_scrapy(log_level: str) -> None:
     for name in ("scrapy", "twisted", "py.warnings", "scrapy.utils.log", "scrapy.crawler", "scrapy.middleware",
                  "scrapy.core.engine", "scrapy.extensions.telnet", "scrapy.addons"):
         logging.getLogger(name).setLevel(log_level)
     if log_level != "DEBUG":
         logging.getLogger("scrapy.downloadermiddlewares.retry").setLevel(logging.CRITICAL)
-
-
-def _init_worker(topic_path: str) -> None:
-    # Workers ignore Ctrl-C: the parent decides when the crawl stops and shuts the pool down.
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from crawler.analyse import init_worker
-
-    init_worker(topic_path)

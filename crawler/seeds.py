@@ -12,7 +12,6 @@ from crawler import dedup
 from crawler.decode import read_saved_page
 from crawler.errors import ConfigError
 from crawler.boilerplate import clean_text
-from crawler.extract import ExtractError, extract
 from crawler.store import Store
 
 log = logging.getLogger(__name__)
@@ -35,6 +34,8 @@ def seed_text(path: Path) -> tuple[str | None, str]:
         text = clean_text(path.read_text(encoding="utf-8", errors="replace"))
         title = next((line.strip() for line in text.splitlines() if len(line.strip()) > 15), None)
         return title, text
+    from crawler.extract import ExtractError, extract      # here: a crawl's main process never needs trafilatura
+
     html = read_saved_page(path)
     try:
         ex = extract(html, None)
