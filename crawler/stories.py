@@ -172,14 +172,17 @@ class StoryFeatures:
     published: datetime | None
     subjects: tuple[tuple[str, str], ...] = ()    # (kind, subject): the first of each kind, see subjects_of
     firms: tuple[str, ...] = ()                   # the headline's company names, by their shape (see firms_in)
-    mentions: frozenset[str] = frozenset()        # the company names of the headline and lead, by their shape
+    mentions: frozenset[str] = frozenset()        # actors the headline and lead name: companies by their shape,
+                                                  # listed subjects by name, Latin names in capitals (lower-cased)
     codes: tuple[str, ...] = ()                   # the headline's product codes (NX-40C, B30A), lower-cased
+    also: tuple[str, ...] = ()                    # "말레이시아도 …": the spellings of the actor a headline adds
 
     def to_json(self) -> str:
         return json.dumps({"t": sorted(self.title), "l": sorted(self.lead), "n": sorted(self.numbers),
                            "p": self.published.isoformat() if self.published else None,
                            "s": [list(pair) for pair in self.subjects], "f": list(self.firms),
-                           "m": sorted(self.mentions), "c": list(self.codes)}, ensure_ascii=False)
+                           "m": sorted(self.mentions), "c": list(self.codes), "a": list(self.also)},
+                          ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> StoryFeatures:
@@ -187,7 +190,7 @@ class StoryFeatures:
         return cls(frozenset(d["t"]), frozenset(d["l"]), frozenset(d["n"]),
                    datetime.fromisoformat(d["p"]) if d.get("p") else None,
                    tuple((kind, name) for kind, name in d.get("s", ())), tuple(d.get("f", ())),
-                   frozenset(d.get("m", ())), tuple(d.get("c", ())))
+                   frozenset(d.get("m", ())), tuple(d.get("c", ())), tuple(d.get("a", ())))
 
 
 @lru_cache(maxsize=8)
@@ -311,6 +314,54 @@ def different_products(a: StoryFeatures, b: StoryFeatures) -> bool:
     return not any(code in b.lead for code in a.codes) or not any(code in a.lead for code in b.codes)
 
 
+# "말레이시아도 'AI칩 원격 임대' 조인다", "AMD도 中 전용칩 수출 허가", "中 지방정부도 가세": a headline that adds an
+# actor with 도 ("… too") reports that actor's own event, next to an earlier one of the same kind.  Only actors
+# count (a listed subject, a company by its shape, a Latin name, a government, court or agency): nouns that end in
+# 도 (제도, 속도, 의존도, 인도 …) are not the particle.
+_ALSO = re.compile(r"(?:^|(?<=[\s\[\]'\"‘’“”…·,]))([一-鿿]|[가-힣A-Za-z][가-힣A-Za-z0-9]+?)도(?=$|[\s…,·'\"‘’“”!?])")
+_AUTHORITIES = ("정부", "당국", "법원", "지법", "세관", "검찰", "의회", "상원", "하원", "부처", "성", "시")
+
+
+def also_actor(title: str, kinds: Iterable[SubjectKind] = ()) -> tuple[str, ...]:
+    """The spellings of the actor a headline adds with 도, or () (see _ALSO)."""
+    for match in _ALSO.finditer(title):
+        word = match.group(1)
+        for kind in kinds:
+            for _, terms in kind.subjects:
+                if any(term.pattern.fullmatch(word) for term in terms):
+                    return (terms[0].text,)
+        firms = firms_in(word)
+        if firms:
+            return firms
+        if word.isascii() and len(word) >= 2 and word.isupper():
+            return (word.lower(),)
+        if len(word) >= 3 and word.endswith(_AUTHORITIES) and word not in STOPWORDS:
+            return (word,)
+    return ()
+
+
+_CAPITALS = re.compile(r"\b[A-Z][A-Z0-9]+\b")
+
+
+def mentioned_actors(text: str, kinds: Iterable[SubjectKind] = ()) -> frozenset[str]:
+    """Company names by their shape, the listed subjects named anywhere, and Latin names in capitals."""
+    listed = {terms[0].text for kind in kinds for _, terms in kind.subjects
+              if any(term.pattern.search(text) for term in terms)}
+    return frozenset(firms_in(text)) | listed | {word.lower() for word in _CAPITALS.findall(text)}
+
+
+def _adds_unmentioned_actor(a: StoryFeatures, b: StoryFeatures) -> bool:
+    return bool(a.also) and not any(spelling.lower() in b.mentions or spelling in b.mentions
+                                    or any(token.startswith(spelling.lower()) for token in b.lead)
+                                    for spelling in a.also)
+
+
+def different_actors(a: StoryFeatures, b: StoryFeatures) -> bool:
+    """One headline adds an actor ("말레이시아도 …") that the other report never mentions: the other report is of
+    the earlier event, which that actor had no part in."""
+    return _adds_unmentioned_actor(a, b) or _adds_unmentioned_actor(b, a)
+
+
 MIN_NUMBERS = 2                   # reports citing at least this many figures each, none shared, are two events
 
 
@@ -323,7 +374,7 @@ def different_figures(a: StoryFeatures, b: StoryFeatures) -> bool:
 def different_events(a: StoryFeatures, b: StoryFeatures) -> bool:
     """However much else they share: different subjects, different companies, or different figures."""
     return (different_subjects(a, b) or different_firms(a, b) or different_products(a, b)
-            or different_figures(a, b))
+            or different_actors(a, b) or different_figures(a, b))
 
 
 def story_features(title: str, text: str, published: datetime | None,
@@ -336,7 +387,8 @@ def story_features(title: str, text: str, published: datetime | None,
     firms = tuple(name for name in firms_in(title) if name in body)      # a name the report itself repeats
     codes = tuple(code for code in codes_in(title) if code in lead_tokens)
     return StoryFeatures(frozenset(title_tokens), frozenset(lead_tokens), frozenset(numbers), published,
-                         subjects_of(title, body, subjects), firms, frozenset(firms_in(title + "\n" + body)), codes)
+                         subjects_of(title, body, subjects), firms, mentioned_actors(title + "\n" + body, subjects),
+                         codes, also_actor(title, subjects))
 
 
 LEAD_SHARE = 0.75                 # of the score; the rest comes from the titles
