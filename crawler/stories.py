@@ -156,10 +156,12 @@ def key_tokens(text: str, exclude: frozenset[str] = frozenset()) -> set[str]:
             if len(token) >= 2 and token not in exclude:
                 out.add(token)
             continue
-        if _PREDICATE.search(raw) and strip_particle(raw) == raw:
+        name = bool(firms_in(raw))                  # 세진이엔지 ends like a predicate (…하지) but is a company
+        if _PREDICATE.search(raw) and strip_particle(raw) == raw and not name:
             continue
         token = strip_particle(raw)
-        if len(token) >= 2 and token not in STOPWORDS and token not in exclude and not _PREDICATE.search(token):
+        if len(token) >= 2 and token not in STOPWORDS and token not in exclude \
+                and (name or not _PREDICATE.search(token)):
             out.add(token)
     return out
 

@@ -147,3 +147,16 @@ def test_status_shows_last_crawl_and_source_health(crawled):
     proc = chipwatch("--config", str(crawled["config"]), "status", cwd=crawled["home"], check=True)
     assert "마지막 수집" in proc.stdout and "한빛일보: 마지막 성공" in proc.stdout
     assert "발송 대기 중인 이야기" in proc.stdout
+
+
+def test_the_crawl_s_main_process_does_not_load_the_extraction_stack():
+    """trafilatura and the extraction rules are the workers' business: the process that runs Scrapy and stores the
+    articles only starts the workers (bench/crawl_throughput.py: about a second of CPU and 30 MB saved)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, crawler.run, crawler.pipelines, crawler.seeds, crawler.ingest, crawler.pool, "
+            "crawler.spiders.news; print([m for m in ('trafilatura', 'justext', 'crawler.extract', "
+            "'crawler.analyse') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

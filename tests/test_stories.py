@@ -494,3 +494,9 @@ def test_a_headline_adding_an_actor_the_other_report_never_names_is_another_even
     assert different_actors(us, my) and not same_story(us, my)
     assert same_story(my, my2)                              # the report of Malaysia's rule names Malaysia
     assert StoryFeatures.from_json(my.to_json()) == my
+
+
+def test_a_company_name_ending_like_a_verb_stays_a_story_token():
+    """세진이엔지 ends in 지, like a predicate (…하지); it is a company's name and a fact of the event."""
+    assert "세진이엔지" in key_tokens("세진이엔지, 무허가 수출로 제재")
+    assert "않았지" not in key_tokens("허가를 받지 않았지만 수출했다")
