@@ -26,6 +26,7 @@ from crawler.topic import SubjectKind
 
 LEAD_CHARS = 500
 BODY_CHARS = 1500                 # facts of the event sit in the first paragraphs
+HEADLINE_CHARS = 300              # Korean headlines are under 100 characters
 MAX_GAP = timedelta(days=3)       # reports of one event appear within days of each other
 SAME_STORY_SCORE = 0.16           # tuned on bench/data/pairs_independent.jsonl (49 reports, 19 events, 7 of them
                                   # hard negatives: close-in-time events sharing actors) with the sample web's
@@ -381,6 +382,7 @@ def different_events(a: StoryFeatures, b: StoryFeatures) -> bool:
 
 def story_features(title: str, text: str, published: datetime | None,
                    topic_terms: Iterable[str] = (), subjects: Iterable[SubjectKind] = ()) -> StoryFeatures:
+    title = title[:HEADLINE_CHARS]                  # a hostile page's megabyte <title> is not a headline
     body, outlets = outlet_words(text[:BODY_CHARS])
     exclude = _topic_exclusions(tuple(topic_terms)) | outlets
     title_tokens = key_tokens(title, exclude)

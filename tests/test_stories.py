@@ -500,3 +500,10 @@ def test_a_company_name_ending_like_a_verb_stays_a_story_token():
     """세진이엔지 ends in 지, like a predicate (…하지); it is a company's name and a fact of the event."""
     assert "세진이엔지" in key_tokens("세진이엔지, 무허가 수출로 제재")
     assert "않았지" not in key_tokens("허가를 받지 않았지만 수출했다")
+
+
+def test_a_megabyte_title_is_cut_to_a_headline():
+    """A hostile page's <title> of 100,000 look-alike actors and codes is read as its first 300 characters."""
+    f = story_features("세진메모리도 NX-40C " * 8000, "세진메모리는 NX-40C를 냈다. " * 50, None, TERMS, TOPIC.subjects)
+    assert f.firms == ("세진",) and f.codes == ("nx-40c",) and f.also == ("세진",)
+    assert len(f.title) <= 5
