@@ -8,7 +8,9 @@ story when they overlap enough on those tokens and were published within MAX_GAP
 about different subjects of one kind: the first company (or chamber, mineral, country) their headline names,
 or their first sentence when the headline names none.  "SK하이닉스 우시 공장도 美 연간허가" and "삼성전자 시안
 공장 연간허가" share the agency, the licence and most numbers, but not the company (see :func:`subjects_of`).
-Nor are two reports that each cite figures and share none of them (:func:`different_figures`).
+Nor are two reports that each cite figures and share none of them (:func:`different_figures`), or whose headlines
+name companies, products or an added actor ("말레이시아도 …") that the other report never mentions
+(:func:`different_firms`, :func:`different_products`, :func:`different_actors`).
 """
 
 from __future__ import annotations
@@ -178,7 +180,7 @@ class StoryFeatures:
     mentions: frozenset[str] = frozenset()        # actors the headline and lead name: companies by their shape,
                                                   # listed subjects by name, Latin names in capitals (lower-cased)
     codes: tuple[str, ...] = ()                   # the headline's product codes (NX-40C, B30A), lower-cased
-    also: tuple[str, ...] = ()                    # "말레이시아도 …": the spellings of the actor a headline adds
+    also: tuple[str, ...] = ()                    # "말레이시아도 …": the actor a headline adds (see also_actor)
 
     def to_json(self) -> str:
         return json.dumps({"t": sorted(self.title), "l": sorted(self.lead), "n": sorted(self.numbers),
@@ -283,8 +285,10 @@ _HANGUL_WORD = re.compile(r"[가-힣]+")
 
 
 def _names(report: StoryFeatures, name: str) -> bool:
-    """The report mentions the company: by its full name, or by its name part alone ("한울")."""
-    return name in report.mentions or any(token.startswith(name) for token in report.lead)
+    """The report names the actor in its headline or lead: by its full name, or by its name part alone ("한울" for
+    한울반도체)."""
+    low = name.lower()                                  # Latin tokens and mentions are stored lower-cased
+    return name in report.mentions or low in report.mentions or any(token.startswith(low) for token in report.lead)
 
 
 def different_firms(a: StoryFeatures, b: StoryFeatures) -> bool:
@@ -326,7 +330,7 @@ _AUTHORITIES = ("정부", "당국", "법원", "지법", "세관", "검찰", "의
 
 
 def also_actor(title: str, kinds: Iterable[SubjectKind] = ()) -> tuple[str, ...]:
-    """The spellings of the actor a headline adds with 도, or () (see _ALSO)."""
+    """The actor a headline adds with 도, as a one-name tuple, or () (see _ALSO)."""
     for match in _ALSO.finditer(title):
         word = match.group(1)
         for kind in kinds:
@@ -353,16 +357,11 @@ def mentioned_actors(text: str, kinds: Iterable[SubjectKind] = ()) -> frozenset[
     return frozenset(firms_in(text)) | listed | {word.lower() for word in _CAPITALS.findall(text)}
 
 
-def _adds_unmentioned_actor(a: StoryFeatures, b: StoryFeatures) -> bool:
-    return bool(a.also) and not any(spelling.lower() in b.mentions or spelling in b.mentions
-                                    or any(token.startswith(spelling.lower()) for token in b.lead)
-                                    for spelling in a.also)
-
-
 def different_actors(a: StoryFeatures, b: StoryFeatures) -> bool:
     """One headline adds an actor ("말레이시아도 …") that the other report never mentions: the other report is of
     the earlier event, which that actor had no part in."""
-    return _adds_unmentioned_actor(a, b) or _adds_unmentioned_actor(b, a)
+    return ((bool(a.also) and not any(_names(b, name) for name in a.also))
+            or (bool(b.also) and not any(_names(a, name) for name in b.also)))
 
 
 MIN_NUMBERS = 2                   # reports citing at least this many figures each, none shared, are two events
@@ -375,7 +374,7 @@ def different_figures(a: StoryFeatures, b: StoryFeatures) -> bool:
 
 
 def different_events(a: StoryFeatures, b: StoryFeatures) -> bool:
-    """However much else they share: different subjects, different companies, or different figures."""
+    """However much else they share: different subjects, companies, products, added actors, or figures."""
     return (different_subjects(a, b) or different_firms(a, b) or different_products(a, b)
             or different_actors(a, b) or different_figures(a, b))
 
