@@ -139,4 +139,7 @@ def _quiet_scrapy(log_level: str) -> None:
                  "scrapy.core.engine", "scrapy.extensions.telnet", "scrapy.addons"):
         logging.getLogger(name).setLevel(log_level)
     if log_level != "DEBUG":
+        # A host that cannot be reached fails its source in the summary table; Scrapy would also print a traceback
+        # for each retry and for each robots.txt it could not fetch.
         logging.getLogger("scrapy.downloadermiddlewares.retry").setLevel(logging.CRITICAL)
+        logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)

@@ -57,12 +57,11 @@ def scrapy_settings(crawl: CrawlConfig, *, log_level: str = "WARNING") -> dict:
             "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
         },
         # Parts of Scrapy a crawl of feeds and sitemaps does not use, each paid on every request or response in
-        # the reactor's process (bench/crawl_throughput.py): Referer headers, URL length and depth bookkeeping
-        # (the spider counts sitemap depth itself), offsite filtering (no allowed_domains), HTTP auth, per-request
-        # download stats (CrawlStats counts what matters), and the remote-control extension, which also imports
-        # a web stack at start.
+        # the reactor's process (bench/crawl_throughput.py): URL length and depth bookkeeping (the spider counts
+        # sitemap depth itself), offsite filtering (no allowed_domains), HTTP auth, per-request download stats
+        # (CrawlStats counts what matters), and the remote-control extension, which also imports a web stack at
+        # start.  RefererMiddleware stays: RedirectMiddleware warns at every start without it.
         "SPIDER_MIDDLEWARES": {
-            "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
             "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
             "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
             "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,

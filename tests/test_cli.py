@@ -145,3 +145,20 @@ def test_naver_news_source_with_keys_from_the_environment(tmp_path):
         assert len(rows) == 1 and rows[0]["url"].endswith("/a/1") and rows[0]["relevant"]
     finally:
         server.shutdown()
+
+
+def test_unreachable_sources_fail_in_the_summary_without_tracebacks(tmp_path):
+    """A host that refuses connections: its robots.txt and its feed fail, the summary says so in one line, and
+    stderr holds no Python traceback or Scrapy start-up warning for the analyst to wade through."""
+    import socket
+
+    with socket.socket() as s:                    # a loopback port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = write_config(tmp_path / "chipwatch.toml", sources=[
+        ("닫힌 피드", "rss", f"http://127.0.0.1:{port}/rss.xml"),
+        ("닫힌 사이트맵", "sitemap", f"http://127.0.0.1:{port}/sitemap.xml")])
+    proc = chipwatch("--config", str(config), "crawl", "--no-progress", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "닫힌 피드" in proc.stdout and "실패" in proc.stdout
+    assert "Traceback" not in proc.stderr and "RefererMiddleware" not in proc.stderr, proc.stderr[-2000:]
