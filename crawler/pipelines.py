@@ -36,7 +36,7 @@ class ArticlePipeline:
             return item
         ctx = (spider or self.crawler.spider).ctx
         stats = ctx.stats[item.source]
-        # crawler.analyse (lxml, trafilatura) is imported here, not at the top: with a pool, only the workers need it
+        # crawler.analyse (trafilatura) is imported here, not at the top: with a pool, only the workers need it
         if ctx.pool is not None:
             from crawler.pool import analyse_page
             analysis = await asyncio.wrap_future(ctx.pool.submit(analyse_page, item))

@@ -1,8 +1,8 @@
 """The crawl's analysis workers: a process pool, one worker per core, that turns fetched pages into analyses.
 
 This module is light on purpose.  The crawl's main process imports it to start the pool and to name the task it
-submits; the heavy modules (lxml, trafilatura, the relevance model) are imported by the workers only, so the main
-process, which runs Scrapy's reactor and stores the articles, does not pay for them.
+submits; trafilatura and the extraction rules are imported by the workers only, so the main process, which runs
+Scrapy's reactor and stores the articles, does not pay for them (tests/test_crawl_e2e.py checks it).
 """
 
 from __future__ import annotations
