@@ -86,6 +86,7 @@ class Capture:
     logins: list = field(default_factory=list)         # logins that succeeded
     data_delay: float = 0.0                            # seconds to wait before answering DATA (a slow server)
     data_started: int = 0                              # DATA commands received so far
+    hold_data: object = None                           # a threading.Event: DATA is answered only once it is set
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse_rcpt:
@@ -94,11 +95,15 @@ class Capture:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        import asyncio
+
         self.data_started += 1
         if self.data_delay:
-            import asyncio
-
             await asyncio.sleep(self.data_delay)
+        for _ in range(1200):                          # a test that forgets to release it fails after 60 s
+            if self.hold_data is None or self.hold_data.is_set():
+                break
+            await asyncio.sleep(0.05)
         if self.fail_data_times > 0:
             self.fail_data_times -= 1
             return "451 4.3.0 Try again later"

@@ -10,8 +10,10 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -19,11 +21,11 @@ from tests.conftest import chipwatch, write_config
 from tests.smtp_server import SmtpServer
 
 
-def start_daemon(config, home, env=None) -> subprocess.Popen:
+def start_daemon(config, home, env=None, stderr=subprocess.PIPE) -> subprocess.Popen:
     full_env = dict(os.environ, **(env or {}))
     full_env.pop("CHIPWATCH_CONFIG", None)
     return subprocess.Popen([sys.executable, "-m", "digest.cli", "--config", str(config), "run"], cwd=home,
-                            env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=full_env, stdout=subprocess.PIPE, stderr=stderr, text=True,
                             stdin=subprocess.DEVNULL)
 
 
@@ -188,37 +190,48 @@ def test_daemon_killed_while_sending_resends_at_most_once_and_loses_nothing(samp
 
 @pytest.mark.parametrize("first", ["daemon", "manual"])
 def test_manual_send_racing_the_daemon_s_send_gives_one_email(sample_web, tmp_path, first):
-    """The SMTP server is slow in DATA; while one sender (the daemon's scheduled digest, or a manual
-    `chipwatch digest send`) is inside it, the other one starts.  The digest lock makes the second wait, then find
-    nothing pending: one email, every story marked once."""
+    """The SMTP server holds DATA; while one sender (the daemon's scheduled digest, or a manual
+    `chipwatch digest send`) is inside it, the other one starts.  The digest lock makes the second wait (the server
+    answers DATA only once the second sender says it is waiting), then find nothing pending: one email, every
+    story marked once."""
     home = tmp_path
+    waiting = "다른 다이제스트 발송이 진행 중입니다"
     with SmtpServer(tmp_path) as server:
         config, db = crawled_home_with_digest_due(sample_web, home, server, timedelta(hours=1))
-        server.capture.data_delay = 4.0
+        server.capture.hold_data = threading.Event()
         env = dict(os.environ)
         env.pop("CHIPWATCH_CONFIG", None)
         manual_cmd = [sys.executable, "-m", "digest.cli", "--config", str(config), "digest", "send"]
+        daemon_log, manual_log = tmp_path / "daemon.err", tmp_path / "manual.err"
 
-        if first == "daemon":
-            proc = start_daemon(config, home)           # its due digest runs at once
+        def says_waiting(log: Path) -> bool:
+            return waiting in log.read_text(encoding="utf-8", errors="replace")
+
+        with open(daemon_log, "w", encoding="utf-8") as daemon_err, \
+                open(manual_log, "w", encoding="utf-8") as manual_err:
+            if first == "daemon":
+                proc = start_daemon(config, home, stderr=daemon_err)       # its due digest runs at once
+                first_wait, second_log = "the daemon's digest to reach DATA", manual_log
+            else:
+                sender = subprocess.Popen(manual_cmd, cwd=home, env=env, stdout=subprocess.PIPE, stderr=manual_err,
+                                          text=True)
+                first_wait, second_log = "the manual digest to reach DATA", daemon_log
             try:
-                wait_for(lambda: server.capture.data_started >= 1, 90, "the daemon's digest to reach DATA")
-                manual = subprocess.run(manual_cmd, cwd=home, env=env, capture_output=True, text=True, timeout=120)
+                wait_for(lambda: server.capture.data_started >= 1, 90, first_wait)
+                if first == "daemon":
+                    sender = subprocess.Popen(manual_cmd, cwd=home, env=env, stdout=subprocess.PIPE,
+                                              stderr=manual_err, text=True)
+                else:
+                    proc = start_daemon(config, home, stderr=daemon_err)
+                wait_for(lambda: says_waiting(second_log), 90, "the second sender to wait for the first")
+                server.capture.hold_data.set()
+                out, _ = sender.communicate(timeout=120)
                 wait_for(lambda: not child_pids(proc.pid), 60, "the daemon's send to finish")
             finally:
-                code, err = stop(proc)
-        else:
-            sender = subprocess.Popen(manual_cmd, cwd=home, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                      text=True)
-            wait_for(lambda: server.capture.data_started >= 1, 90, "the manual digest to reach DATA")
-            proc = start_daemon(config, home)
-            try:
-                wait_for(lambda: child_pids(proc.pid), 60, "the daemon's digest child to start")
-                out, errs = sender.communicate(timeout=120)
-                manual = subprocess.CompletedProcess(manual_cmd, sender.returncode, out, errs)
-                wait_for(lambda: not child_pids(proc.pid), 60, "the daemon's send to finish")
-            finally:
-                code, err = stop(proc)
+                server.capture.hold_data.set()
+                code, _ = stop(proc)
+        err = daemon_log.read_text(encoding="utf-8")
+        manual = subprocess.CompletedProcess(manual_cmd, sender.returncode, out, manual_log.read_text(encoding="utf-8"))
 
         assert code == 0, err[-2000:]
         assert manual.returncode == 0, manual.stderr[-2000:]
