@@ -2,6 +2,9 @@
 
 from types import SimpleNamespace
 
+import warnings
+
+from scrapy.core.downloader import Slot
 from scrapy.http import Request, TextResponse
 
 from crawler.fetch.crawl_delay import MAX_CRAWL_DELAY, CrawlDelayMiddleware, robots_crawl_delay
@@ -17,7 +20,7 @@ def test_crawl_delay_for_our_agent_or_everyone():
 
 class FakeDownloader:
     def __init__(self):
-        self.slots = {"news.example": SimpleNamespace(delay=1.0, randomize_delay=True)}
+        self.slots = {"news.example": Slot(concurrency=1, delay=1.0, jitter=0.5)}    # Scrapy's own slot
 
     def get_slot_key(self, request):
         return "news.example"
@@ -29,9 +32,11 @@ def test_larger_robots_delay_is_applied_to_the_host_slot_and_capped():
     robots = Request("https://news.example/robots.txt")
     mw.process_response(robots, TextResponse(robots.url, body=b"User-agent: *\nCrawl-delay: 7\n",
                                              encoding="utf-8"))
-    mw.process_request(Request("https://news.example/a.html"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")           # Scrapy's deprecated slot attributes would print at every crawl
+        mw.process_request(Request("https://news.example/a.html"))
     slot = mw.crawler.engine.downloader.slots["news.example"]
-    assert slot.delay == 7.0 and slot.randomize_delay is False
+    assert slot.delay == 7.0 and slot.jitter == 0.0
     mw.process_response(robots, TextResponse(robots.url, body=b"User-agent: *\nCrawl-delay: 100000\n",
                                              encoding="utf-8"))
     mw.process_request(Request("https://news.example/b.html"))

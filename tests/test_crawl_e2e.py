@@ -41,6 +41,13 @@ def by_path(sample_web, rows):
     return {a.id: index.get(sample_web.url(a.path)) for a in sample_web.articles}
 
 
+def test_a_crawl_prints_no_python_warnings_or_tracebacks(crawled):
+    """The sample web has a 503 and a 429 host, so the back-off path runs; what the analyst sees on stderr is
+    chipwatch's own lines, not library deprecation warnings."""
+    for run in (crawled["first"], crawled["second"]):
+        assert "Warning:" not in run.stderr and "Traceback" not in run.stderr, run.stderr[-2000:]
+
+
 def test_every_page_gets_its_expected_verdict(sample_web, crawled):
     rows = by_path(sample_web, crawled["rows"])
     copy_pair = {"e1-hanbit", "e1-syndicated"}   # which one is the copy depends on crawl order: tested below

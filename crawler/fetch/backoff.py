@@ -58,6 +58,6 @@ class BackoffMiddleware:
         wanted = min(max(wanted, MIN_BACKOFF), MAX_BACKOFF)
         if wanted > slot.delay:
             slot.delay = wanted
-            slot.randomize_delay = False
+            slot.jitter = 0.0               # exactly the delay asked for, no random variation
             log.info("%s answered %d: backing off to %.1f s between requests", key, response.status, wanted)
         return response

@@ -45,7 +45,7 @@ class CrawlDelayMiddleware:
             slot = self.crawler.engine.downloader.slots.get(key)
             if slot is not None and slot.delay < wanted:
                 slot.delay = wanted
-                slot.randomize_delay = False
+                slot.jitter = 0.0       # exactly the delay robots.txt asks for, no random variation
         return None
 
     def process_response(self, request, response):
