@@ -1,7 +1,7 @@
 """Whole-pipeline crawl speed: `chipwatch crawl` versus a bare Scrapy spider on the same local mirror.
 
 A generated mirror of Korean article pages is served from memory on several loopback hosts (127.0.0.2, …: Scrapy
-throttles per host name, not per port), each behind its own sitemap.  In one run the benchmark measures
+throttles per host name, not per port), each behind its own sitemap and feed (RSS 2.0 or Atom).  In one run the benchmark measures
 1. a bare Scrapy spider that only downloads every page (the ceiling for any Scrapy-based crawler), and
 2. `chipwatch crawl` end to end (fetch, decode, extract, judge, dedup, store) with crawl.delay = 0,
 both with the same concurrency, and prints pages/min, the ratio, and chipwatch's peak RSS (process + children).
@@ -56,6 +56,12 @@ GENERAL = [
     "유통업계는 연말 할인 행사를 앞두고 물량 확보에 나섰다.",
     "국회는 본회의를 열고 민생 법안 수십 건을 처리했다.",
 ]
+GENERAL_HEADLINES = [
+    "서울 아파트값 상승폭 3주 연속 둔화", "주말 전국에 비…기온 뚝 떨어진다", "프로야구 포스트시즌 일정 확정",
+    "내년 예산안 국회 제출…복지 예산 늘어", "한은, 기준금리 동결…물가 흐름 주시", "지자체 관광객 유치 축제 잇따라",
+    "전기차 보조금 개편안에 업계 의견 전달", "교육부, 대입 제도 개편 시안 발표", "식품업계 일부 제품 가격 인상",
+    "독감 유행주의보 발령…예방접종 당부", "유통업계 연말 할인 행사 물량 확보", "국회 본회의서 민생 법안 처리",
+]
 SEOUL = timezone(timedelta(hours=9))
 RELEVANT_SHARE = 0.15   # a real crawl is mostly pages that are not about the topic
 
@@ -85,9 +91,14 @@ def published(page_no: int) -> str:
     return f"{day.isoformat()}T09:00:00+09:00"
 
 
-def make_page(host_no: int, page_no: int, rng: random.Random) -> bytes:
+def make_page(host_no: int, page_no: int, rng: random.Random) -> tuple[str, bytes]:
+    """(headline, HTML) of one generated article: on-topic or general news, each headline its own as on a real
+    site (off-topic pages do not carry the topic's words in their headlines)."""
     paras = []
-    pool = SENTENCES if rng.random() < RELEVANT_SHARE else GENERAL
+    on_topic = rng.random() < RELEVANT_SHARE
+    pool = SENTENCES if on_topic else GENERAL
+    headline = (f"美 수출통제 동향 {host_no}-{page_no}" if on_topic
+                else f"{rng.choice(GENERAL_HEADLINES)} {host_no}-{page_no}")
     for _ in range(8):
         picked = rng.sample(pool, 2)
         # filler sentences and numbers make each page a distinct article, as in a real crawl
@@ -95,16 +106,48 @@ def make_page(host_no: int, page_no: int, rng: random.Random) -> bytes:
                      + f" 관계자는 {rng.randint(10, 99999)}건의 사례를 검토했다고 말했다.")
     body = "".join(f"<p>{p}</p>" for p in paras)
     nav = "".join(f'<li><a href="/news/{i}.html">관련 기사 {i}</a></li>' for i in range(40))
-    html = (f'<!DOCTYPE html><html lang="ko"><head><meta charset="utf-8"><title>기사 {host_no}-{page_no} 수출통제 동향'
+    html = (f'<!DOCTYPE html><html lang="ko"><head><meta charset="utf-8"><title>{headline} - 미러일보'
             f'</title><meta property="article:published_time" content="{published(page_no)}">'
             f'<style>{"body{margin:0}" * 200}</style></head><body><ul class="gnb">{nav}</ul><article>'
-            f"<h1>美 수출통제 동향 {host_no}-{page_no}</h1>{body}<p>홍길동 기자 hong@example.com</p></article>"
+            f"<h1>{headline}</h1>{body}<p>홍길동 기자 hong@example.com</p></article>"
             f'<div class="related_news"><ul>{nav}</ul></div><footer>무단전재 및 재배포 금지</footer></body></html>')
-    return html.encode("utf-8")
+    return headline, html.encode("utf-8")
+
+
+def sitemap_xml(base: str, pages: range) -> bytes:
+    locs = "".join(f"<url><loc>{base}/news/{p}.html</loc><lastmod>{published(p)}</lastmod></url>" for p in pages)
+    return ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"{locs}</urlset>").encode("utf-8")
+
+
+def rss_date(page_no: int) -> str:
+    return datetime.fromisoformat(published(page_no)).strftime("%a, %d %b %Y %H:%M:%S +0900")
+
+
+def rss_xml(base: str, titles: list[str], pages: range) -> bytes:
+    items = "".join(f"<item><title>{titles[p]}</title><link>{base}/news/{p}.html</link>"
+                    f"<pubDate>{rss_date(p)}</pubDate><description>기사 {p} 요약</description></item>"
+                    for p in reversed(pages))
+    return ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>미러 뉴스</title>'
+            f"<link>{base}/</link><description>벤치마크 미러</description>{items}</channel></rss>").encode("utf-8")
+
+
+def atom_xml(base: str, titles: list[str], pages: range) -> bytes:
+    entries = "".join(f'<entry><title>{titles[p]}</title><link href="{base}/news/{p}.html"/>'
+                      f"<id>{base}/news/{p}.html</id><updated>{published(p)}</updated>"
+                      f"<summary>기사 {p} 요약</summary></entry>" for p in reversed(pages))
+    return ('<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>미러 뉴스</title>'
+            f'<id>{base}/</id><updated>{published(0)}</updated>{entries}</feed>').encode("utf-8")
 
 
 class Mirror:
-    """One ThreadingHTTPServer per loopback host, pages served from memory."""
+    """One ThreadingHTTPServer per loopback host, pages served from memory.
+
+    Each host announces its pages the two ways news sites do: an XML sitemap for the first half and a feed for the
+    second half (RSS 2.0 on even hosts, Atom on odd ones).  A few pages are listed in both, as real sites list some
+    articles in their sitemap and their feed; each crawler must fetch them once."""
+
+    OVERLAP = 10   # pages per host listed in both the sitemap and the feed
 
     def __init__(self, pages: int, hosts: int, port: int):
         rng = random.Random(7)
@@ -113,15 +156,27 @@ class Mirror:
         per_host = pages // hosts
         self.pages: dict[tuple[str, str], bytes] = {}
         for h, host in enumerate(self.hosts):
+            titles = []
             for p in range(per_host):
-                self.pages[(host, f"/news/{p}.html")] = make_page(h, p, rng)
-            locs = "".join(f"<url><loc>http://{host}:{port}/news/{p}.html</loc></url>" for p in range(per_host))
-            self.pages[(host, "/sitemap.xml")] = (
-                '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-                f"{locs}</urlset>").encode()
+                title, self.pages[(host, f"/news/{p}.html")] = make_page(h, p, rng)
+                titles.append(title)
+            split = per_host // 2
+            base = f"http://{host}:{port}"
+            in_sitemap = range(0, min(per_host, split + self.OVERLAP))
+            in_feed = range(split, per_host)
+            self.pages[(host, "/sitemap.xml")] = sitemap_xml(base, in_sitemap)
+            self.pages[(host, "/feed.xml")] = (rss_xml if h % 2 == 0 else atom_xml)(base, titles, in_feed)
             self.pages[(host, "/robots.txt")] = b"User-agent: *\nAllow: /\n"
         self.total = per_host * hosts
         self.servers = []
+
+    def sources(self) -> list[tuple[str, str, str]]:
+        """(name, kind, url) of every sitemap and feed, as chipwatch's config lists them."""
+        found = []
+        for i, host in enumerate(self.hosts):
+            found.append((f"host{i}-sitemap", "sitemap", f"http://{host}:{self.port}/sitemap.xml"))
+            found.append((f"host{i}-feed", "rss", f"http://{host}:{self.port}/feed.xml"))
+        return found
 
     def start(self):
         pages = self.pages
@@ -155,14 +210,21 @@ class Mirror:
 
 
 BARE_SPIDER = textwrap.dedent('''
+    # Downloads every page the sitemaps and feeds announce and does nothing else: links are read with XPath,
+    # duplicates are dropped by Scrapy's own request filter.
     import sys, scrapy
     from scrapy.crawler import AsyncCrawlerProcess
     urls, conc = sys.argv[1].split(","), int(sys.argv[2])
     count = 0
-    class Bare(scrapy.spiders.SitemapSpider):
+    class Bare(scrapy.Spider):
         name = "bare"
-        sitemap_urls = urls
+        start_urls = urls
         def parse(self, response):
+            response.selector.remove_namespaces()
+            links = response.xpath("//url/loc/text() | //item/link/text() | //entry/link/@href").getall()
+            for link in links:
+                yield scrapy.Request(link.strip(), callback=self.page)
+        def page(self, response):
             global count
             count += 1
     p = AsyncCrawlerProcess({"CONCURRENT_REQUESTS": conc, "CONCURRENT_REQUESTS_PER_DOMAIN": conc,
@@ -220,21 +282,21 @@ def main() -> int:
     args = parser.parse_args()
     mirror = Mirror(args.pages, args.hosts, args.port)
     mirror.start()
-    sitemaps = [f"http://{h}:{args.port}/sitemap.xml" for h in mirror.hosts]
+    sources = mirror.sources()
     try:
         with tempfile.TemporaryDirectory() as tmp:
             work = Path(tmp)
             bare_path = work / "bare.py"
             bare_path.write_text(BARE_SPIDER, encoding="utf-8")
-            bare_s, bare_rss, bare = timed_run([sys.executable, str(bare_path), ",".join(sitemaps),
+            bare_s, bare_rss, bare = timed_run([sys.executable, str(bare_path), ",".join(url for _, _, url in sources),
                                                 str(args.concurrency)], work)
             bare_pages = int(bare.stdout.split()[-1]) if bare.returncode == 0 and bare.stdout else 0
             config = work / "c.toml"
             lines = [f'[storage]\nurl = "sqlite:///{work / "bench.db"}"\n',
                      f"[crawl]\ndelay = 0\nconcurrency = {args.concurrency}\ncontact = \"bench@example.com\"\n"
                      f"max_items_per_source = {args.pages}\n"]
-            for i, url in enumerate(sitemaps):
-                lines.append(f'[[sources]]\nname = "host{i}"\nkind = "sitemap"\nurl = "{url}"\n')
+            for name, kind, url in sources:
+                lines.append(f'[[sources]]\nname = "{name}"\nkind = "{kind}"\nurl = "{url}"\n')
             config.write_text("\n".join(lines), encoding="utf-8")
             cw_s, cw_rss, cw = timed_run([sys.executable, "-m", "digest.cli", "--config", str(config), "crawl",
                                           "--no-progress"], ROOT)
@@ -249,7 +311,8 @@ def main() -> int:
     bare_rate = bare_pages / bare_s * 60 if bare_s else 0.0
     cw_rate = cw_pages / cw_s * 60 if cw_s else 0.0
     print(f"command: python {' '.join(sys.argv)}")
-    print(f"mirror: {mirror.total} pages on {args.hosts} hosts, concurrency {args.concurrency}, {os.cpu_count()} cores")
+    print(f"mirror: {mirror.total} pages on {args.hosts} hosts behind {len(sources)} sitemaps and feeds, "
+          f"concurrency {args.concurrency}, {os.cpu_count()} cores")
     print(f"bare Scrapy download:  {bare_pages} pages in {bare_s:.1f} s = {bare_rate:,.0f} pages/min "
           f"(peak RSS {bare_rss / 1024:.0f} MB)")
     print(f"chipwatch crawl:       {cw_pages} pages ({cw_stored} stored) in {cw_s:.1f} s = {cw_rate:,.0f} pages/min "

@@ -1,9 +1,10 @@
 """Thin Scrapy adapter: Page items -> analysis in the worker pool -> ingest into the store, in batches.
 
 Analysis (extraction, judging, fingerprints) runs in worker processes.  Storing runs in one writer task: it takes
-every analysed article waiting at that moment (up to MAX_BATCH) and ingests them in a thread, in one transaction,
-so the reactor keeps downloading while SQLite writes and a commit is paid per batch, not per article.  Batches are
-not held back to fill up: under a light load each article is stored as soon as it is analysed.
+every analysed article waiting at that moment (up to MAX_BATCH) and ingests them in one transaction, in the writer
+process (crawler.writer) or, in a crawl without workers, in a thread; the reactor keeps downloading meanwhile, and
+a commit is paid per batch, not per article.  Batches are not held back to fill up: under a light load each
+article is stored as soon as it is analysed.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import replace
-from datetime import timedelta
 
 from crawler.ingest import Ingested, ingest_batch
 from crawler.records import Analysis, Page
@@ -75,17 +75,8 @@ class ArticlePipeline:
             batch = [await self.waiting.get()]
             while len(batch) < MAX_BATCH and not self.waiting.empty():
                 batch.append(self.waiting.get_nowait())
-            if ctx.story_index is None:
-                from crawler.ingest import STORY_WINDOW, StoryIndex
-
-                horizon = timedelta(days=ctx.config.crawl.max_age_days) + STORY_WINDOW
-                ctx.story_index = await asyncio.to_thread(StoryIndex, ctx.store, ctx.now - horizon,
-                                                          ctx.now + STORY_WINDOW)
             try:
-                # SQLite releases the GIL while it writes, so the reactor keeps downloading meanwhile.
-                results = await asyncio.to_thread(
-                    ingest_batch, ctx.store, [a for a, _ in batch], now=ctx.now,
-                    max_age_days=ctx.config.crawl.max_age_days, crawl_id=ctx.crawl_id, story_index=ctx.story_index)
+                results = await self.ingest(ctx, [a for a, _ in batch])
             except Exception as exc:  # noqa: BLE001 - each waiting item gets the error, as if stored alone
                 for _, done in batch:
                     if not done.done():
@@ -94,6 +85,27 @@ class ArticlePipeline:
             for (_, done), result in zip(batch, results):
                 if not done.done():
                     done.set_result(result)
+
+    async def ingest(self, ctx, batch: list[Analysis]) -> list[Ingested]:
+        """Store one batch: in the writer process when the crawl has one (crawler.writer), else in a thread."""
+        if ctx.writer is not None:
+            from crawler.writer import store_batch, story_window
+
+            # the page's body and HTML stay here: storing needs neither, and they are most of its bytes
+            light = [replace(a, page=replace(a.page, body=b"", html="")) for a in batch]
+            since, until = story_window(ctx.now, ctx.config.crawl.max_age_days)
+            return await asyncio.wrap_future(ctx.writer.submit(
+                store_batch, light, ctx.now, ctx.config.crawl.max_age_days, ctx.crawl_id, since, until))
+        if ctx.story_index is None:
+            from crawler.ingest import StoryIndex
+            from crawler.writer import story_window
+
+            ctx.story_index = await asyncio.to_thread(StoryIndex, ctx.store,
+                                                      *story_window(ctx.now, ctx.config.crawl.max_age_days))
+        # SQLite releases the GIL while it writes, so the reactor keeps downloading meanwhile.
+        return await asyncio.to_thread(
+            ingest_batch, ctx.store, batch, now=ctx.now, max_age_days=ctx.config.crawl.max_age_days,
+            crawl_id=ctx.crawl_id, story_index=ctx.story_index)
 
     async def close_spider(self, spider=None):
         if self.writer is not None:

@@ -2,7 +2,8 @@
 
 This module is light on purpose.  The crawl's main process imports it to start the pool and to name the task it
 submits; trafilatura and the extraction rules are imported by the workers only, so the main process, which runs
-Scrapy's reactor and stores the articles, does not pay for them (tests/test_crawl_e2e.py checks it).
+Scrapy's reactor, does not pay for them (tests/test_crawl_e2e.py checks it).  Articles are stored by the writer
+process of :mod:`crawler.writer`.
 """
 
 from __future__ import annotations

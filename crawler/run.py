@@ -24,6 +24,7 @@ from crawler.seeds import sync_seeds
 from crawler.stats import CrawlStats
 from crawler.store import SourceCounts, Store
 from crawler.topic import Topic, load_topic
+from crawler.writer import start_writer
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ class CrawlContext:
     pool: ProcessPoolExecutor | None = None
     clock: Callable[[], datetime] = field(default=utc_now)
     story_index: object | None = None     # crawler.ingest.StoryIndex, built on the first stored article
+    writer: ProcessPoolExecutor | None = None   # the writer process (crawler.writer), when the crawl has workers
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +94,7 @@ def run_crawl(config: Config, *, source_names: list[str] | None = None, now: dat
     started = now or utc_now()
     with exclusive(config.storage.url, "crawl"):
         pool = start_pool(worker_count(config), config.topic.path) if sources else None
+        writer = start_writer(config.storage.url) if pool is not None else None
         try:
             from scrapy.crawler import AsyncCrawlerProcess
 
@@ -102,12 +105,13 @@ def run_crawl(config: Config, *, source_names: list[str] | None = None, now: dat
             sync_seeds(store, config.seeds.path, started)
             crawl_id = store.start_crawl(started, os.getpid())
         except BaseException:
-            if pool is not None:
-                pool.shutdown(wait=False, cancel_futures=True)
+            for executor in (pool, writer):
+                if executor is not None:
+                    executor.shutdown(wait=False, cancel_futures=True)
             raise
         stats = CrawlStats([s.name for s in sources])
         ctx = CrawlContext(config=config, sources=sources, store=store, stats=stats, topic=topic,
-                           now=started, crawl_id=crawl_id, pool=pool)
+                           now=started, crawl_id=crawl_id, pool=pool, writer=writer)
         reporter = ProgressReporter(stats, live=sys.stderr.isatty() if progress is None else progress)
         status = "done"
         try:
@@ -125,8 +129,9 @@ def run_crawl(config: Config, *, source_names: list[str] | None = None, now: dat
                     if reason and reason not in ("finished",):
                         status = "interrupted"
         finally:
-            if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
+            for executor in (pool, writer):       # the writer finishes the batch in hand before the crawl is closed
+                if executor is not None:
+                    executor.shutdown(wait=True, cancel_futures=True)
             finished = utc_now()
             counts = tuple(stats.counts())
             store.finish_crawl(crawl_id, finished, status, counts)

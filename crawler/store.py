@@ -243,17 +243,76 @@ def _safe_url(url: str) -> str:
 
 
 @functools.lru_cache(maxsize=64)
-def _in_query(template: str, count: int) -> sa.TextClause:
+def _in_sql(template: str, count: int) -> str:
     """``template`` with its ``{}`` replaced by ``count`` named parameters (:p0, :p1, …), built once per count.
 
     An "expanding" IN parameter is rendered again at every execution; the hot lookups of a crawl always pass
-    the same number of values (32 LSH keys, one to four URLs), so one statement per count is compiled once and
-    taken from SQLAlchemy's cache afterwards (bench/crawl_throughput.py)."""
-    return sa.text(template.format(", ".join(f":p{i}" for i in range(count))))
+    the same number of values (32 LSH keys, one to four URLs), so one statement per count is built once."""
+    return template.format(", ".join(f":p{i}" for i in range(count)))
 
 
 def _in_params(values: Sequence) -> dict[str, object]:
     return {f"p{i}": v for i, v in enumerate(values)}
+
+
+# The crawl's writer runs a handful of statements per article (the URL check, the LSH lookup, the inserts).  Through
+# SQLAlchemy each one cost about 20 µs of Python around SQLite's own 5 µs, a third of the writer's time on
+# bench/crawl_throughput.py.  On SQLite (the sqlite3 driver, which takes :name parameters) they go to the driver's
+# cursor, inside the same transaction, with every value converted by its column type's own bind processor, so the
+# stored bytes are the same.  Every other database goes through SQLAlchemy; tests/test_store.py checks both paths.
+
+
+def _fetch(conn: sa.Connection, sql: str, params: dict[str, object], direct: bool) -> list[tuple]:
+    """Rows of a read-only ``sql`` with :name parameters (on the driver's cursor when ``direct``)."""
+    if direct:
+        cursor = conn.connection.dbapi_connection.cursor()
+        try:
+            return cursor.execute(sql, params).fetchall()
+        except conn.dialect.dbapi.Error as exc:
+            raise _wrapped(conn, sql, params, exc) from exc
+        finally:
+            cursor.close()
+    return [tuple(row) for row in conn.execute(_text(sql), params)]
+
+
+@functools.lru_cache(maxsize=64)
+def _text(sql: str) -> sa.TextClause:
+    return sa.text(sql)
+
+
+@functools.lru_cache(maxsize=32)
+def _insert_plan(table: sa.Table, keys: tuple[str, ...], dialect: sa.Dialect) -> tuple[str, tuple]:
+    """The INSERT for ``keys`` of ``table`` with :name parameters, and each column's bind processor (or None)."""
+    sql = f"INSERT INTO {table.name} ({', '.join(keys)}) VALUES ({', '.join(':' + k for k in keys)})"
+    return sql, tuple(table.c[k].type._cached_bind_processor(dialect) for k in keys)
+
+
+def _insert(conn: sa.Connection, table: sa.Table, rows: list[dict[str, object]], direct: bool) -> int | None:
+    """Insert ``rows`` (dicts with the same keys) into ``table``; the new row's id when there is one row."""
+    if not rows:
+        return None
+    if not direct:
+        result = conn.execute(table.insert(), rows if len(rows) > 1 else rows[0])
+        return result.inserted_primary_key[0] if len(rows) == 1 and "id" in table.c else None
+    keys = tuple(rows[0])
+    sql, processors = _insert_plan(table, keys, conn.dialect)
+    converted = [{k: (p(row[k]) if p is not None else row[k]) for k, p in zip(keys, processors)} for row in rows]
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        if len(converted) == 1:
+            cursor.execute(sql, converted[0])
+            return cursor.lastrowid
+        cursor.executemany(sql, converted)
+        return None
+    except conn.dialect.dbapi.Error as exc:
+        raise _wrapped(conn, sql, converted, exc) from exc
+    finally:
+        cursor.close()
+
+
+def _wrapped(conn: sa.Connection, sql: str, params: object, exc: Exception) -> sa.exc.DBAPIError:
+    """The driver's error as the SQLAlchemy error the callers catch (IntegrityError for a taken URL …)."""
+    return sa.exc.DBAPIError.instance(sql, params, exc, conn.dialect.dbapi.Error)
 
 
 class Store:
@@ -264,6 +323,8 @@ class Store:
         self.engine = open_engine(url)
         self._seed_cache: list[FingerprintRow] | None = None
         self._local = threading.local()     # the open transaction of this thread, inside transaction()
+        # the crawl's hot statements go to the driver's cursor (see _insert); SQLAlchemy for any other driver
+        self.direct = self.engine.dialect.driver == "pysqlite"
 
     def close(self) -> None:
         self.engine.dispose()
@@ -317,8 +378,8 @@ class Store:
         with self._connection() as conn:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start:start + 500]
-                query = _in_query("SELECT url FROM article_urls WHERE url IN ({})", len(chunk))
-                found.update(conn.execute(query, _in_params(chunk)).scalars())
+                query = _in_sql("SELECT url FROM article_urls WHERE url IN ({})", len(chunk))
+                found.update(row[0] for row in _fetch(conn, query, _in_params(chunk), self.direct))
         return found
 
     # ------------------------------------------------------------ seeds
@@ -369,9 +430,9 @@ class Store:
         if not band_keys:
             return []
         with self._connection() as conn:
-            query = _in_query(self._LSH_QUERY, len(band_keys))
-            rows = conn.execute(query, {**_in_params([k for _, k in band_keys]), "limit": limit}).all()
-        return [FingerprintRow(r.id, r.kind, r.ref, r.article_id, r.signature, r.shingles, r.scheme) for r in rows]
+            query = _in_sql(self._LSH_QUERY, len(band_keys))
+            rows = _fetch(conn, query, {**_in_params([k for _, k in band_keys]), "limit": limit}, self.direct)
+        return [FingerprintRow(*row) for row in rows]
 
     def seed_fingerprints(self) -> list[FingerprintRow]:
         """Every seed's fingerprint: new articles are compared with all of them, not only LSH candidates.
@@ -384,11 +445,10 @@ class Store:
                                 for r in rows]
         return self._seed_cache
 
-    _STORY_OF_ARTICLE = sa.text("SELECT story_id FROM articles WHERE id = :id")
-
     def article_story(self, article_id: int) -> int | None:
         with self._connection() as conn:
-            return conn.execute(self._STORY_OF_ARTICLE, {"id": article_id}).scalar()
+            rows = _fetch(conn, "SELECT story_id FROM articles WHERE id = :id", {"id": article_id}, self.direct)
+        return rows[0][0] if rows else None
 
     # ------------------------------------------------------------ stories
 
@@ -411,44 +471,36 @@ class Store:
 
     # ------------------------------------------------------------ articles
 
-    _INSERT_STORY = stories.insert()
-    _INSERT_ARTICLE = articles.insert()
-    _INSERT_URL = article_urls.insert()
-    _INSERT_FINGERPRINT = fingerprints.insert()
-    _INSERT_LSH = lsh.insert()
-
     def add_article(self, item: NewArticle) -> int | None:
         """Insert an article with its URL aliases and fingerprint; None when its URL is already stored.
 
         The caller has checked the URL and aliases with :meth:`known_urls` (crawler.ingest does, in the same
-        transaction); the unique constraints on the URLs catch whatever changed since.  The statements are built
-        once (class attributes) and executed with parameters: building them per article cost more than SQLite's
-        work (bench/crawl_throughput.py).  Inside :meth:`transaction` a constraint error propagates so the caller
-        can roll the batch back; alone it means a concurrent writer stored the same URL first, and None is
+        transaction); the unique constraints on the URLs catch whatever changed since.  On SQLite the statements
+        go to the driver directly (see _insert).  Inside :meth:`transaction` a constraint error propagates so the
+        caller can roll the batch back; alone it means a concurrent writer stored the same URL first, and None is
         returned."""
         in_batch = getattr(self._local, "conn", None) is not None
         try:
             with self._connection(write=True) as conn:
                 story_id = item.story_id
                 if story_id is None and item.relevant and item.language == "ko":
-                    story_id = conn.execute(self._INSERT_STORY, {"created_at": to_db_time(item.fetched_at),
-                                                                 "known": False}).inserted_primary_key[0]
-                aid = conn.execute(self._INSERT_ARTICLE, {
+                    story_id = _insert(conn, stories, [{"created_at": to_db_time(item.fetched_at), "known": False}],
+                                       self.direct)
+                aid = _insert(conn, articles, [{
                     "url": item.url, "source": item.source, "title": item.title,
                     "published": to_db_time(item.published), "author": item.author, "language": item.language,
                     "text": item.text, "relevant": item.relevant, "relevance": item.relevance,
                     "matched": json.dumps(list(item.matched), ensure_ascii=False), "verdict": item.verdict,
                     "duplicate_of": item.duplicate_of, "story_id": story_id, "digest_id": None,
                     "fetched_at": to_db_time(item.fetched_at), "crawl_id": item.crawl_id, "features": item.features,
-                }).inserted_primary_key[0]
+                }], self.direct)
                 aliases = list(dict.fromkeys((item.url, *item.aliases)))
-                conn.execute(self._INSERT_URL, [{"url": u, "article_id": aid} for u in aliases])
-                fid = conn.execute(self._INSERT_FINGERPRINT, {
+                _insert(conn, article_urls, [{"url": u, "article_id": aid} for u in aliases], self.direct)
+                fid = _insert(conn, fingerprints, [{
                     "kind": "article", "ref": item.url, "article_id": aid, "signature": item.signature,
-                    "shingles": item.shingles, "scheme": item.scheme}).inserted_primary_key[0]
-                if item.band_keys:
-                    conn.execute(self._INSERT_LSH, [{"band": b, "key": k, "fingerprint_id": fid}
-                                                    for b, k in item.band_keys])
+                    "shingles": item.shingles, "scheme": item.scheme}], self.direct)
+                _insert(conn, lsh, [{"band": b, "key": k, "fingerprint_id": fid} for b, k in item.band_keys],
+                        self.direct)
                 return aid
         except sa.exc.IntegrityError:
             if in_batch:

@@ -159,7 +159,7 @@ def key_tokens(text: str, exclude: frozenset[str] = frozenset()) -> set[str]:
             if len(token) >= 2 and token not in exclude:
                 out.add(token)
             continue
-        name = bool(firms_in(raw))                  # 세진이엔지 ends like a predicate (…하지) but is a company
+        name = firm_name(strip_particle(raw)) is not None    # 세진이엔지 ends like a predicate (…하지) but is a firm
         if _PREDICATE.search(raw) and strip_particle(raw) == raw and not name:
             continue
         token = strip_particle(raw)
@@ -266,18 +266,28 @@ _NOT_FIRM_NAMES = frozenset("""한국 중국 미국 일본 대만 유럽 국내 
 인메모리 실리콘 보안 기후 중계 가공 우회 대중 대미 국제 보호 자유 공정 불공정 디지털 수출입 남북 밀수 불법""".split())
 
 
+_FIRM_SUFFIX_SET = frozenset(_FIRM_SUFFIXES)
+_FIRM_SUFFIX_LENGTHS = sorted({len(x) for x in _FIRM_SUFFIXES}, reverse=True)
+_FIRM_LAST_CHARS = frozenset(x[-1] for x in _FIRM_SUFFIXES)
+
+
+def firm_name(token: str) -> str | None:
+    """The name part of one company-shaped word (particle already stripped): "세진메모리" -> "세진"."""
+    if token[-1] not in _FIRM_LAST_CHARS:
+        return None
+    for n in _FIRM_SUFFIX_LENGTHS:                     # the longest business word wins: 세진하이테크 is 세진's
+        if len(token) > n and token[-n:] in _FIRM_SUFFIX_SET:
+            name = token[:-n]
+            if (len(name) >= 2 and _HANGUL_WORD.fullmatch(name) and name not in _NOT_FIRM_NAMES
+                    and not name.endswith(("산", "용", "계", "형"))):           # 중국산, 차량용, 업계, 한국형
+                return name
+            return None
+    return None
+
+
 def firms_in(title: str) -> tuple[str, ...]:
     """The name parts of a headline's company-shaped words, in order: "세진메모리 우시 공장…" -> ("세진",)."""
-    out: list[str] = []
-    for raw in _TOKEN.findall(title):
-        token = strip_particle(raw)
-        for suffix in _FIRM_SUFFIXES:
-            if token.endswith(suffix) and len(token) > len(suffix):
-                name = token[:-len(suffix)]
-                if (len(name) >= 2 and _HANGUL_WORD.fullmatch(name) and name not in _NOT_FIRM_NAMES
-                        and not name.endswith(("산", "용", "계", "형"))):       # 중국산, 차량용, 업계, 한국형
-                    out.append(name)
-                break
+    out = [name for raw in _TOKEN.findall(title) if (name := firm_name(strip_particle(raw)))]
     return tuple(dict.fromkeys(out))
 
 

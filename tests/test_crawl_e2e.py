@@ -167,3 +167,17 @@ def test_the_crawl_s_main_process_does_not_load_the_extraction_stack():
             "'crawler.analyse') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_verbose_crawl_shows_the_writer_process_s_lines(sample_web, tmp_path):
+    """Articles are stored in the crawl's writer process (crawler.writer); with -v its lines still reach the
+    analyst's terminal in the same format as the main process's, and without -v they stay quiet."""
+    config = write_config(tmp_path / "chipwatch.toml", sample_web)
+    loud = chipwatch("--config", str(config), "-v", "crawl", "--no-progress", cwd=tmp_path, check=True)
+    stored = [line for line in loud.stderr.splitlines() if " INFO crawler.ingest: " in line and " stored " in line]
+    assert len(stored) >= 10, loud.stderr[-2000:]
+    assert any(line.endswith(" as kept") for line in stored)
+    (tmp_path / "quiet").mkdir()
+    config2 = write_config(tmp_path / "quiet" / "chipwatch.toml", sample_web)
+    quiet = chipwatch("--config", str(config2), "crawl", "--no-progress", cwd=tmp_path / "quiet", check=True)
+    assert "crawler.ingest" not in quiet.stderr
