@@ -181,12 +181,14 @@ class StoryFeatures:
                                                   # listed subjects by name, Latin names in capitals (lower-cased)
     codes: tuple[str, ...] = ()                   # the headline's product codes (NX-40C, B30A), lower-cased
     also: tuple[str, ...] = ()                    # "말레이시아도 …": the actor a headline adds (see also_actor)
+    headline: tuple[str, ...] = ()                # subjects the headline names, companies aside (headline_subjects)
 
     def to_json(self) -> str:
         return json.dumps({"t": sorted(self.title), "l": sorted(self.lead), "n": sorted(self.numbers),
                            "p": self.published.isoformat() if self.published else None,
                            "s": [list(pair) for pair in self.subjects], "f": list(self.firms),
-                           "m": sorted(self.mentions), "c": list(self.codes), "a": list(self.also)},
+                           "m": sorted(self.mentions), "c": list(self.codes), "a": list(self.also),
+                           "h": list(self.headline)},
                           ensure_ascii=False)
 
     @classmethod
@@ -195,7 +197,7 @@ class StoryFeatures:
         return cls(frozenset(d["t"]), frozenset(d["l"]), frozenset(d["n"]),
                    datetime.fromisoformat(d["p"]) if d.get("p") else None,
                    tuple((kind, name) for kind, name in d.get("s", ())), tuple(d.get("f", ())),
-                   frozenset(d.get("m", ())), tuple(d.get("c", ())), tuple(d.get("a", ())))
+                   frozenset(d.get("m", ())), tuple(d.get("c", ())), tuple(d.get("a", ())), tuple(d.get("h", ())))
 
 
 @lru_cache(maxsize=8)
@@ -235,18 +237,51 @@ def subjects_of(title: str, body: str, kinds: Iterable[SubjectKind]) -> tuple[tu
     first = _FIRST_SENTENCE.split(body.lstrip(), maxsplit=1)[0]
     out = []
     for kind in kinds:
-        name = _first_named(title, kind) or _first_named(first, kind)
+        in_title = _named(title, kind)
+        if len(in_title) > 1 and kind.name != "company":
+            continue                # "'말레이 데이터센터용' 속여 …싱가포르 법원": which one is the actor is not clear
+        name = (in_title.pop() if len(in_title) == 1 and kind.name != "company" else _first_named(title, kind)) \
+            or _first_named(first, kind)
         if name is not None:
             out.append((kind.name, name))
     return tuple(out)
 
 
+_EARLIER = re.compile(r"\s*(?:에|과|와)?\s*이어")
+
+
+def _named(text: str, kind: SubjectKind) -> set[str]:
+    """The subjects of ``kind`` that ``text`` names as actors: a name followed by "(에) 이어" is the earlier event
+    the report sets its own beside ("인듐 이어 연이틀 수출통제", "말레이 이어 인니도")."""
+    return {name for name, terms in kind.subjects
+            if any(not _EARLIER.match(text, m.end()) for term in terms for m in term.pattern.finditer(text))}
+
+
 def different_subjects(a: StoryFeatures, b: StoryFeatures) -> bool:
-    """Both reports name a first subject of some kind, and not the same one."""
+    """Both reports name a first subject of some kind, and not the same one; or one headline names a subject (a
+    country, a chamber, a mineral) that the other report never mentions: "말레이시아 유령회사 경유" and a report of
+    an earlier case that went through Viet Nam.  Companies are left to :func:`different_firms`: a report of an
+    event often puts the Korean firms it touches in its headline, and other reports of it need not name them."""
+    if any(not _names(b, name) for name in a.headline) or any(not _names(a, name) for name in b.headline):
+        return True
     if not a.subjects or not b.subjects:
         return False
     theirs = dict(b.subjects)
     return any(kind in theirs and theirs[kind] != name for kind, name in a.subjects)
+
+
+def headline_subjects(title: str, kinds: Iterable[SubjectKind]) -> tuple[str, ...]:
+    """For each kind but companies, the subject the headline names when it names only one of that kind.  A
+    headline naming two ("말레이 이어 인니도", "'말레이 데이터센터용' 속여 …싱가포르 법원") sets its event beside
+    another or names a means, and says less about which event it is."""
+    out = []
+    for kind in kinds:
+        if kind.name == "company":
+            continue
+        named = _named(title, kind)
+        if len(named) == 1:
+            out.append(named.pop())
+    return tuple(out)
 
 
 # Company names no list can hold (a new supplier, an invented trader) still have a company's shape: a name and a
@@ -298,7 +333,9 @@ def _names(report: StoryFeatures, name: str) -> bool:
     """The report names the actor in its headline or lead: by its full name, or by its name part alone ("한울" for
     한울반도체)."""
     low = name.lower()                                  # Latin tokens and mentions are stored lower-cased
-    return name in report.mentions or low in report.mentions or any(token.startswith(low) for token in report.lead)
+    stem = strip_particle(low)                          # tokens are stored without what looks like a particle:
+    return (name in report.mentions or low in report.mentions  # 코르베인 -> 코르베
+            or any(token.startswith(low) or token == stem for token in report.lead))
 
 
 def different_firms(a: StoryFeatures, b: StoryFeatures) -> bool:
@@ -339,6 +376,11 @@ _ALSO = re.compile(r"(?:^|(?<=[\s\[\]'\"‘’“”…·,]))([一-鿿]|[가-힣
 _AUTHORITIES = ("정부", "당국", "법원", "지법", "세관", "검찰", "의회", "상원", "하원", "부처", "성", "시")
 
 
+# "벨트리온 이어 코르베인도", "네덜란드에 이어 일본도": after "X (에) 이어", the word with 도 is a new actor whatever its
+# shape (a foreign firm written without a business word, a place).
+_AFTER = re.compile(r"이어\s*[‘'\"“]?$")
+
+
 def also_actor(title: str, kinds: Iterable[SubjectKind] = ()) -> tuple[str, ...]:
     """The actor a headline adds with 도, as a one-name tuple, or () (see _ALSO)."""
     for match in _ALSO.finditer(title):
@@ -350,6 +392,8 @@ def also_actor(title: str, kinds: Iterable[SubjectKind] = ()) -> tuple[str, ...]
         firms = firms_in(word)
         if firms:
             return firms
+        if len(word) >= 2 and _AFTER.search(title[:match.start(1)]) and word not in STOPWORDS:
+            return (word,)
         if word.isascii() and len(word) >= 2 and word.isupper():
             return (word.lower(),)
         if len(word) >= 3 and word.endswith(_AUTHORITIES) and word not in STOPWORDS:
@@ -401,7 +445,7 @@ def story_features(title: str, text: str, published: datetime | None,
     codes = tuple(code for code in codes_in(title) if code in lead_tokens)
     return StoryFeatures(frozenset(title_tokens), frozenset(lead_tokens), frozenset(numbers), published,
                          subjects_of(title, body, subjects), firms, mentioned_actors(title + "\n" + body, subjects),
-                         codes, also_actor(title, subjects))
+                         codes, also_actor(title, subjects), headline_subjects(title, subjects))
 
 
 LEAD_SHARE = 0.75                 # of the score; the rest comes from the titles

@@ -12,8 +12,9 @@ import pytest
 from crawler.analyse import topic_terms
 from crawler.configuration import builtin_dir
 from crawler.stories import (
-    StoryFeatures, also_actor, codes_in, different_actors, different_events, different_firms, different_products,
-    different_subjects, firms_in, key_tokens, same_story, story_features, story_score, strip_particle, subjects_of,
+    SAME_STORY_SCORE, StoryFeatures, also_actor, codes_in, different_actors, different_events, different_firms,
+    different_products, different_subjects, firms_in, headline_subjects, key_tokens, same_story, story_features,
+    story_score, strip_particle, subjects_of,
 )
 from crawler.topic import TopicError, load_topic
 from digest.sampleweb import DEFAULT_ROOT, load_articles
@@ -475,7 +476,10 @@ def test_chip_minerals_beyond_the_first_six_name_their_own_events():
     # nouns that end in 도 are not the particle, and an unknown word is not an actor
     ("HBM 의존도 45%…제도 바뀐다", ()),
     ("인도도 반도체 수출 통제", ()),
-    ("벨트리온 이어 코르베인도…美 허가 철회", ()),
+    ("코르베인도 허가 철회", ()),
+    # after "X (에) 이어", the word with 도 is the new actor whatever its shape
+    ("벨트리온 이어 코르베인도…美 허가 철회", ("코르베인",)),
+    ("네덜란드에 이어 日도 장비 규제", ("일본",)),
 ])
 def test_an_actor_added_with_do_is_found(title, actor):
     assert also_actor(title, TOPIC.subjects) == actor
@@ -507,3 +511,43 @@ def test_a_megabyte_title_is_cut_to_a_headline():
     f = story_features("세진메모리도 NX-40C " * 8000, "세진메모리는 NX-40C를 냈다. " * 50, None, TERMS, TOPIC.subjects)
     assert f.firms == ("세진",) and f.codes == ("nx-40c",) and f.also == ("세진",)
     assert len(f.title) <= 5
+
+
+_CASES = ("인공지능 반도체를 중국으로 빼돌린 업자에게 법원이 실형을 선고했다. 재판부는 징역형을 내렸다. 업자는 게임용 "
+          "그래픽카드로 속여 GPU를 수출했다. ")
+
+
+@pytest.mark.parametrize("title, subjects", [
+    ("AI칩 밀수출 실형…이번엔 '말레이시아 유령회사' 경유", ("말레이시아",)),
+    ("말레이 '데이터센터 허가제'에 韓 기업 긴장", ("말레이시아",)),      # the headline's short form
+    ("'말레이 데이터센터용' 속여 AI서버…싱가포르 법원, 첫 실형", ()),  # two countries: which is the actor?
+    ("말레이 이어 인니도…동남아 데이터센터 도마에", ("인도네시아",)),   # the one named before 이어 is the earlier event
+    ("하프늄도 통제…인듐 이어 연이틀", ("하프늄",)),
+    ("삼성, 中 공장 허가 받아", ()),                                     # companies are left to the company rule
+])
+def test_the_subjects_a_headline_names(title, subjects):
+    assert headline_subjects(title, TOPIC.subjects) == subjects
+
+
+def test_a_headline_subject_the_other_report_never_mentions_is_another_event():
+    """Two sentences for GPU smuggling two days apart: the later one went through a Malaysian shell company,
+    which the earlier report never mentions; the same facts otherwise."""
+    when = datetime(2027, 9, 20, tzinfo=timezone.utc)
+    suwon = _licence("\"게임용 그래픽카드라더니\"…법원, AI칩 밀수출에 '실형'", _CASES + "베트남을 거쳤다.", when)
+    incheon = _licence("AI칩 밀수출 또 실형…이번엔 '말레이시아 유령회사' 경유",
+                       _CASES + "말레이시아 유령회사를 거쳤다.", when + timedelta(days=1))
+    same_case = _licence("밀수출 업자 실형…말레이시아 페이퍼컴퍼니 이용", _CASES + "말레이시아 회사를 거쳤다.",
+                         when + timedelta(days=1, hours=3))
+    assert story_score(suwon, incheon) >= SAME_STORY_SCORE          # the facts alone would join them
+    assert not same_story(suwon, incheon)
+    assert same_story(incheon, same_case)
+
+
+def test_a_name_stored_without_its_last_syllable_is_still_named():
+    """Story tokens drop what looks like a particle (코르베인 -> 코르베); the actor check finds the name anyway."""
+    when = datetime(2027, 4, 7, tzinfo=timezone.utc)
+    first = _licence("벨트리온 이어 코르베인도…美 허가 9건 철회", _LICENCES + "코르베인 시스템즈가 대상이다.", when)
+    other = _licence("美, 코르베인 장비 허가 취소", _LICENCES + "코르베인 시스템즈의 허가 9건이 취소됐다.",
+                     when + timedelta(hours=5))
+    assert first.also == ("코르베인",)
+    assert same_story(first, other)
