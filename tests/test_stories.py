@@ -195,10 +195,12 @@ def test_blind_story_holdout_keeps_its_pairwise_floor():
     on.  Pairwise when it arrived: precision 29/31 (0.935), recall 29/30 (0.967).  With the subjects of
     topic.toml ([stories.subjects], chosen on holdout-2) the two false pairs are gone: 29/29.  Figures written as
     values (1천500 = 1,500) weigh one shared token where "1천" and "500" were two, and one pair fell under the
-    threshold: 28/28 (the crawl still groups all ten events whole)."""
+    threshold: 28/28 (the crawl still groups all ten events whole).  A headline's company that the other report
+    never mentions now marks another event even when the other headline names none (different_firms), and the
+    report that puts a touched Korean supplier in its headline left one more pair: 27/27."""
     rows, tp, fp, fn = _pairwise("stories_holdout.jsonl")
     assert len(rows) == 30 and tp + fn == 30
-    assert tp >= 28 and fp == 0
+    assert tp >= 27 and fp == 0
 
 
 def test_second_blind_story_holdout_keeps_its_pairwise_floor():
@@ -227,7 +229,7 @@ def test_fourth_blind_story_holdout_keeps_its_pairwise_floor():
     1,500): precision 34/41 (0.829), recall 34/36 (0.944)."""
     rows, tp, fp, fn = _pairwise("stories_holdout4.jsonl")
     assert len(rows) == 36 and tp + fn == 36
-    assert tp >= 34 and fp <= 5          # 7 before the company-shape rule (different_firms)
+    assert tp >= 34 and fp <= 3          # 7 before the company-shape rule, 5 before the headline subjects
 
 def _pairwise(file: str) -> tuple[list[dict], int, int, int]:
     """(reports, true, false and missed same-story pairs) of a story set in bench/data."""
@@ -260,10 +262,11 @@ def test_sixth_blind_story_holdout_keeps_its_pairwise_floor():
     """bench/data/stories_holdout6.jsonl: seven look-alike pairs (fines, customs actions, court rulings, licence
     withdrawals, China's central and city chip mandates, Korean aid packages, US and Malaysian cloud rules).
     Blind, with every rule of 4628106: precision 37/45 (0.822), recall 37/42 (0.881).  Then (seen) the rule for
-    headlines that add an actor with 도 ("말레이시아도 …"): precision 37/43."""
+    headlines that add an actor with 도 ("말레이시아도 …"): precision 37/43; with the headline-subject rule
+    (a country the other report never mentions), 37/40."""
     rows, tp, fp, fn = _pairwise("stories_holdout6.jsonl")
     assert len(rows) == 42 and tp + fn == 42
-    assert tp >= 37 and fp <= 6
+    assert tp >= 37 and fp <= 3
 
 
 def test_seventh_blind_story_holdout_keeps_its_pairwise_floor():
@@ -274,6 +277,18 @@ def test_seventh_blind_story_holdout_keeps_its_pairwise_floor():
     rows, tp, fp, fn = _pairwise("stories_holdout7.jsonl")
     assert len(rows) == 42 and tp + fn == 42
     assert tp >= 42 and fp <= 3
+
+
+def test_eighth_blind_story_holdout_keeps_its_pairwise_floor():
+    """bench/data/stories_holdout8.jsonl: seven look-alike pairs (two Chinese AI firms on smuggled GPUs, two Korean
+    tool-export licences, the EU's and the UK's chip licences, two House letters, a tracking pilot vs an audit
+    order, two Chinese bans on US chips, two US outbound-investment actions).  Blind, with the rules of 1378afc:
+    precision 41/60 (0.683), recall 41/42.  Then (seen) more business words for company shapes (이큅, 지능, 커지,
+    캐피털, 클라우드, 실리콘 …), more countries, "이번엔 X", a name before "이어" or "보다" as the other event,
+    and the one-sided company rule: 41/44."""
+    rows, tp, fp, fn = _pairwise("stories_holdout8.jsonl")
+    assert len(rows) == 42 and tp + fn == 42
+    assert tp >= 41 and fp <= 3
 
 
 def test_a_report_joins_a_story_only_when_enough_of_its_reports_agree():
@@ -386,7 +401,13 @@ def test_reports_citing_figures_but_sharing_none_are_different_stories():
     ("동우플라즈마텍, 베트남 법인 거쳐 中에 RF발생기…1년 수출 제한", ("동우플라즈마",)),
     ("삼성전자·한미반도체, 중국 매출 점검", ("삼성", "한미")),
     ("치윈컴퓨팅 등 12곳 명단에", ("치윈",)),
+    ("美 \"中 첸루이커지, 밀수 GPU로 AI 학습\"", ("첸루이",)),
+    ("톈화지능·아크베일클라우드·하버라인캐피털 조사", ("톈화", "아크베일", "하버라인")),
+    ("중국, 베리탄실리콘 CPU 사용 금지", ("베리탄",)),
+    # a firm followed by "(에) 이어" is the earlier event's
+    ("세온이큅, 우시 공장 장비 수출 허가…한결세미텍 이어 두 번째", ("세온",)),
     # kinds of chip, trades and technologies are not firms
+    ("생성형 인공지능 규제, 퍼블릭클라우드 점검", ()),
     ("중국반도체 굴기, 전력반도체까지", ()),
     ("국산메모리·차량용반도체 수요 늘어", ()),
     ("클라우드컴퓨팅 규제, 중계무역 차단", ()),
@@ -411,20 +432,32 @@ _LAUNCHES = ("미국 업체가 중국 전용 AI 가속기를 내놨다. 성능 �
     # two companies no subject list knows, the same licence a day apart ("한울" alone names 한울반도체)
     (_LICENCES, ("한울반도체 쑤저우 공장, 美 장비 반입 허가", "한울반도체는 "),
      ("美, 한울 쑤저우 공장에 1년 허가", "한울반도체 쑤저우 공장이 "),
-     ("세진메모리 우시 공장도 美 장비 반입 허가", "세진메모리는 "), "美, 中 공장 장비 반입 연간 허가", different_firms),
+     ("세진메모리 우시 공장도 美 장비 반입 허가", "세진메모리는 "), ("美, 中 공장 장비 반입 연간 허가", "한울반도체는 "),
+     different_firms),
     # two China-only chips launched a day apart: the same threshold, the same buyers, different products
     (_LAUNCHES, ("중국 전용 AI칩 'NX-40C' 출시", "NX-40C는 "), ("규제선 턱밑 AI칩 NX-40C, 中서 선주문", "NX-40C 가속기는 "),
-     ("中 전용 AI칩 '오르카 C8' 출시", "오르카 C8은 "), "中 전용 AI칩 또 나왔다", different_products),
+     ("中 전용 AI칩 '오르카 C8' 출시", "오르카 C8은 "), ("中 전용 AI칩 또 나왔다", ""), different_products),
 ])
 def test_look_alike_events_are_told_apart_by_company_or_product(common, first, again, other, plain, veto):
+    """A plain headline joins the event its lead names (or, naming nothing, the one its facts match)."""
     when = datetime(2027, 2, 3, tzinfo=timezone.utc)
     reports = [_licence(title, lead + common, when + timedelta(hours=hours))
-               for (title, lead), hours in ((first, 0), (again, 4), (other, 24), ((plain, ""), 2))]
+               for (title, lead), hours in ((first, 0), (again, 4), (other, 24), (plain, 2))]
     first_f, again_f, other_f, plain_f = reports
     assert story_score(first_f, other_f) >= 0.16            # the shared facts alone would make them one story
     assert veto(first_f, other_f) and not same_story(first_f, other_f)
-    assert same_story(first_f, again_f) and same_story(first_f, plain_f) and same_story(other_f, plain_f)
+    assert same_story(first_f, again_f) and same_story(first_f, plain_f)
     assert StoryFeatures.from_json(other_f.to_json()) == other_f
+
+
+def test_a_report_that_never_names_the_headline_company_is_another_event():
+    """세진메모리's licence, and a report of a licence that names no company at all: the facts match, but a report
+    of 세진's event names 세진."""
+    when = datetime(2027, 2, 3, tzinfo=timezone.utc)
+    sejin = _licence("세진메모리 우시 공장, 美 장비 반입 허가", "세진메모리는 " + _LICENCES, when)
+    nameless = _licence("美, 中 공장 장비 반입 연간 허가", _LICENCES, when + timedelta(hours=2))
+    assert story_score(sejin, nameless) >= SAME_STORY_SCORE
+    assert different_firms(sejin, nameless) and not same_story(sejin, nameless)
 
 
 def test_the_shapes_found_in_the_look_alike_headlines():
@@ -480,9 +513,20 @@ def test_chip_minerals_beyond_the_first_six_name_their_own_events():
     # after "X (에) 이어", the word with 도 is the new actor whatever its shape
     ("벨트리온 이어 코르베인도…美 허가 철회", ("코르베인",)),
     ("네덜란드에 이어 日도 장비 규제", ("일본",)),
+    # the word after 이번엔 ("this time"), unless it is one of the topic's own words
+    ("中, 이번엔 노스림 AI칩 수입 막아…베리탄 이어 이틀 만", ("노스림",)),
+    ("AI칩 밀수출 또 실형…이번엔 '말레이시아 유령회사' 경유", ("말레이시아",)),
 ])
 def test_an_actor_added_with_do_is_found(title, actor):
     assert also_actor(title, TOPIC.subjects) == actor
+
+
+def test_the_topic_s_own_words_after_this_time_name_no_actor():
+    from crawler.stories import _topic_exclusions
+
+    generic = _topic_exclusions(tuple(TERMS))
+    assert also_actor("미국, 또 中 장비 수출허가 취소…이번엔 메모리", TOPIC.subjects, generic) == ()
+    assert also_actor("미국, 또 中 장비 수출허가 취소…이번엔 메모리", TOPIC.subjects) == ("메모리",)
 
 
 def test_a_headline_adding_an_actor_the_other_report_never_names_is_another_event():
@@ -523,6 +567,7 @@ _CASES = ("인공지능 반도체를 중국으로 빼돌린 업자에게 법원�
     ("'말레이 데이터센터용' 속여 AI서버…싱가포르 법원, 첫 실형", ()),  # two countries: which is the actor?
     ("말레이 이어 인니도…동남아 데이터센터 도마에", ("인도네시아",)),   # the one named before 이어 is the earlier event
     ("하프늄도 통제…인듐 이어 연이틀", ("하프늄",)),
+    ("英 기준은 TPP 4000…EU보다 문턱 낮고 시행도 빨라", ("영국",)),       # "X보다": X is the comparison
     ("삼성, 中 공장 허가 받아", ()),                                     # companies are left to the company rule
 ])
 def test_the_subjects_a_headline_names(title, subjects):
