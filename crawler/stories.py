@@ -270,13 +270,19 @@ def different_subjects(a: StoryFeatures, b: StoryFeatures) -> bool:
     return any(kind in theirs and theirs[kind] != name for kind, name in a.subjects)
 
 
+# Kinds compared only as first subjects (subjects_of), never by headline_subjects: a report puts the Korean firm an
+# event touches in its headline ("룽신 제재 불똥…한울정밀 주가 급락"), or a city it passes through ("조호르 진출 韓
+# 기업", "인천공항"), that other reports of the same event need not name.  Companies have different_firms instead.
+_ONLY_FIRST = ("company", "city")
+
+
 def headline_subjects(title: str, kinds: Iterable[SubjectKind]) -> tuple[str, ...]:
-    """For each kind but companies, the subject the headline names when it names only one of that kind.  A
+    """For each kind but companies and cities, the subject the headline names when it names only one of that kind.  A
     headline naming two ("말레이 이어 인니도", "'말레이 데이터센터용' 속여 …싱가포르 법원") sets its event beside
     another or names a means, and says less about which event it is."""
     out = []
     for kind in kinds:
-        if kind.name == "company":
+        if kind.name in _ONLY_FIRST:
             continue
         named = _named(title, kind)
         if len(named) == 1:
@@ -390,15 +396,17 @@ _AUTHORITIES = ("정부", "당국", "법원", "지법", "세관", "검찰", "의
 _AFTER = re.compile(r"이어\s*[‘'\"“]?$")
 
 
-# "…이번엔 노스림 AI칩 수입 막아", "이번엔 '말레이시아 유령회사' 경유": the word after 이번엔 ("this time") is what
-# sets this event apart from the one before it.
+# "이번엔 '말레이시아 유령회사' 경유", "이번엔 세온이큅": the name after 이번엔 ("this time") is what sets this event
+# apart from the one before it.
 _THIS_TIME = re.compile(r"이번(?:엔|에는)\s*[‘'\"“]?([가-힣A-Za-z][가-힣A-Za-z0-9]+)")
 
 
 def also_actor(title: str, kinds: Iterable[SubjectKind] = (), generic: frozenset[str] = frozenset()
                ) -> tuple[str, ...]:
-    """The actor a headline adds with 도 (see _ALSO), else the word after 이번엔 (_THIS_TIME), as a one-name tuple,
-    or ().  After 이번엔, the topic's own words (``generic``: 반도체, 메모리, AI …) name no one."""
+    """The actor a headline adds with 도 (see _ALSO), else the actor named right after 이번엔 (_THIS_TIME), as a
+    one-name tuple, or ().  After 이번엔, only names count (a listed subject, a company by its shape, a Latin name
+    that is not one of the topic's own words, ``generic``): "이번엔 메모리", "이번엔 본토" say what differs, in words
+    that other reports of the same event need not repeat."""
     for match in _ALSO.finditer(title):
         word = match.group(1)
         for kind in kinds:
@@ -421,8 +429,11 @@ def also_actor(title: str, kinds: Iterable[SubjectKind] = (), generic: frozenset
             for _, terms in kind.subjects:
                 if any(term.pattern.fullmatch(word) for term in terms):
                     return (terms[0].text,)
-        if len(word) >= 2 and word not in STOPWORDS and word.lower() not in generic:
-            return (word,)
+        firms = firms_in(word)
+        if firms:
+            return firms
+        if word.isascii() and len(word) >= 2 and word.isupper() and word.lower() not in generic:
+            return (word.lower(),)
     return ()
 
 

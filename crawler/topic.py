@@ -86,6 +86,14 @@ def term_pattern(term: str) -> re.Pattern:
     return re.compile(left + body + right, re.IGNORECASE)
 
 
+def subject_pattern(term: str) -> re.Pattern:
+    """A subject's name starts a word: "시안" (Xi'an) is not the end of "개정시안", "인도" not of "코르베인도"."""
+    pattern = term_pattern(term)
+    if _HANGUL.match(term):
+        return re.compile(r"(?<![가-힣])" + pattern.pattern, pattern.flags)
+    return pattern
+
+
 _TOP_KEYS = {"name": str, "label": str, "threshold": (int, float), "groups": list, "negatives": dict,
              "context": dict, "model": dict, "stories": dict}
 _GROUP_KEYS = {"name": str, "label": str, "weight": (int, float), "required": bool, "min_points": (int, float),
@@ -173,7 +181,7 @@ def _subjects(raw: dict | None, path: Path) -> tuple[SubjectKind, ...]:
                     raise TopicError(f"{path}: '{where}[{i}][{j}]'는 비어 있지 않은 문자열이어야 합니다 "
                                      f"(받은 값: {name!r})")
             terms = tuple(dict.fromkeys(name.strip() for name in names))
-            subjects.append((terms[0], tuple(Term(t, term_pattern(t)) for t in terms)))
+            subjects.append((terms[0], tuple(Term(t, subject_pattern(t)) for t in terms)))
         kinds.append(SubjectKind(kind, tuple(subjects)))
     return tuple(kinds)
 
