@@ -19,12 +19,12 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from crawler.topic import SubjectKind
+from crawler.topic import SubjectKind, Term
 
 LEAD_CHARS = 500
 BODY_CHARS = 1500                 # facts of the event sit in the first paragraphs
@@ -220,14 +220,33 @@ def _topic_exclusions(topic_terms: tuple[str, ...]) -> frozenset[str]:
 _FIRST_SENTENCE = re.compile(r"(?<=[.!?。])\s|\n")
 
 
+_SPACE_RUN = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=4096)
+def _letters(term: str) -> str:
+    return _SPACE_RUN.sub("", term).casefold()
+
+
+def _present(text: str, kinds: Iterable[SubjectKind]) -> Iterator[tuple[SubjectKind, str, Term]]:
+    """(kind, subject, term) for every subject term whose letters occur in ``text`` in a row: only these can match
+    (a term's pattern lets nothing but whitespace in between), and most subjects are absent from most reports, so
+    their regex scans are skipped (story features of a relevant mirror page: about 5 ms -> 2 ms)."""
+    compact = _SPACE_RUN.sub("", text).casefold()
+    for kind in kinds:
+        for name, terms in kind.subjects:
+            for term in terms:
+                if _letters(term.text) in compact:
+                    yield kind, name, term
+
+
 def _first_named(text: str, kind: SubjectKind) -> str | None:
     """The subject of ``kind`` named first in ``text`` (by position), if any."""
     best: tuple[int, str] | None = None
-    for name, terms in kind.subjects:
-        for term in terms:
-            match = term.pattern.search(text)
-            if match and (best is None or match.start() < best[0]):
-                best = (match.start(), name)
+    for _, name, term in _present(text, (kind,)):
+        match = term.pattern.search(text)
+        if match and (best is None or match.start() < best[0]):
+            best = (match.start(), name)
     return best[1] if best else None
 
 
@@ -253,8 +272,8 @@ _EARLIER = re.compile(r"\s*(?:(?:에|과|와)?\s*이어|보다|(?:과|와)\s*달
 def _named(text: str, kind: SubjectKind) -> set[str]:
     """The subjects of ``kind`` that ``text`` names as actors: a name followed by "(에) 이어", "보다" or "와 달리" is
     the event the report sets its own beside ("인듐 이어 연이틀 수출통제", "英 기준은 …EU보다 문턱 낮고")."""
-    return {name for name, terms in kind.subjects
-            if any(not _EARLIER.match(text, m.end()) for term in terms for m in term.pattern.finditer(text))}
+    return {name for _, name, term in _present(text, (kind,))
+            if any(not _EARLIER.match(text, m.end()) for m in term.pattern.finditer(text))}
 
 
 def different_subjects(a: StoryFeatures, b: StoryFeatures) -> bool:
@@ -442,8 +461,7 @@ _CAPITALS = re.compile(r"\b[A-Z][A-Z0-9]+\b")
 
 def mentioned_actors(text: str, kinds: Iterable[SubjectKind] = ()) -> frozenset[str]:
     """Company names by their shape, the listed subjects named anywhere, and Latin names in capitals."""
-    listed = {terms[0].text for kind in kinds for _, terms in kind.subjects
-              if any(term.pattern.search(text) for term in terms)}
+    listed = {name for _, name, term in _present(text, kinds) if term.pattern.search(text)}
     return frozenset(firms_in(text, earlier=True)) | listed | {word.lower() for word in _CAPITALS.findall(text)}
 
 
