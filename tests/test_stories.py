@@ -196,11 +196,11 @@ def test_blind_story_holdout_keeps_its_pairwise_floor():
     topic.toml ([stories.subjects], chosen on holdout-2) the two false pairs are gone: 29/29.  Figures written as
     values (1천500 = 1,500) weigh one shared token where "1천" and "500" were two, and one pair fell under the
     threshold: 28/28 (the crawl still groups all ten events whole).  A headline's company that the other report
-    never mentions now marks another event even when the other headline names none (different_firms), and the
-    report that puts a touched Korean supplier in its headline left one more pair: 27/27."""
+    never mentions was then tried as a veto even when the other headline names none, and lost one more pair (the
+    report that puts a touched Korean supplier in its headline); it was not kept (holdout-10)."""
     rows, tp, fp, fn = _pairwise("stories_holdout.jsonl")
     assert len(rows) == 30 and tp + fn == 30
-    assert tp >= 27 and fp == 0
+    assert tp >= 28 and fp == 0
 
 
 def test_second_blind_story_holdout_keeps_its_pairwise_floor():
@@ -285,10 +285,11 @@ def test_eighth_blind_story_holdout_keeps_its_pairwise_floor():
     order, two Chinese bans on US chips, two US outbound-investment actions).  Blind, with the rules of 1378afc:
     precision 41/60 (0.683), recall 41/42.  Then (seen) more business words for company shapes (이큅, 지능, 커지,
     캐피털, 클라우드, 실리콘 …), more countries, "이번엔 X", a name before "이어" or "보다" as the other event,
-    and the one-sided company rule: 41/44.  "이번엔 X" then kept to names (holdout-9): 41/45."""
+    and the one-sided company rule: 41/44.  "이번엔 X" then kept to names (holdout-9): 41/45; the company rule back
+    to two-sided (holdout-10): 41/47."""
     rows, tp, fp, fn = _pairwise("stories_holdout8.jsonl")
     assert len(rows) == 42 and tp + fn == 42
-    assert tp >= 41 and fp <= 4
+    assert tp >= 41 and fp <= 6
 
 
 def test_ninth_blind_story_holdout_keeps_its_pairwise_floor():
@@ -296,10 +297,20 @@ def test_ninth_blind_story_holdout_keeps_its_pairwise_floor():
     two ports, two "is-informed" letters, two listings held up, a cloud penalty vs a self-disclosure, India's vs
     Viet Nam's rules, two Chinese cities' compute vouchers).  Written with the eighth and kept unread; blind, with
     the rules of 144f905: precision 36/43 (0.837), recall 36/42 (0.857).  Then (seen) 아부다비 for the UAE,
-    "이번엔 X" kept to names, and cities as first subjects: 40/41, recall 40/42."""
+    "이번엔 X" kept to names, and cities as first subjects: 40/41, recall 40/42; with the company rule back to
+    two-sided (holdout-10), 40/45."""
     rows, tp, fp, fn = _pairwise("stories_holdout9.jsonl")
     assert len(rows) == 42 and tp + fn == 42
-    assert tp >= 40 and fp <= 1
+    assert tp >= 40 and fp <= 5
+
+
+def test_tenth_blind_story_holdout_keeps_its_pairwise_floor():
+    """bench/data/stories_holdout10.jsonl: seven look-alike pairs whose writer was asked for headlines that name
+    the Korean firm an event touches.  Blind, with the rules of d0b29bb: precision 34/37 (0.919), recall 34/42
+    (0.810).  With the company rule back to two-sided (seen): 40/44, recall 40/42."""
+    rows, tp, fp, fn = _pairwise("stories_holdout10.jsonl")
+    assert len(rows) == 42 and tp + fn == 42
+    assert tp >= 40 and fp <= 4
 
 
 def test_a_report_joins_a_story_only_when_enough_of_its_reports_agree():
@@ -461,14 +472,17 @@ def test_look_alike_events_are_told_apart_by_company_or_product(common, first, a
     assert StoryFeatures.from_json(other_f.to_json()) == other_f
 
 
-def test_a_report_that_never_names_the_headline_company_is_another_event():
-    """세진메모리's licence, and a report of a licence that names no company at all: the facts match, but a report
-    of 세진's event names 세진."""
+def test_a_report_naming_no_company_is_not_kept_apart_by_the_company_rule():
+    """세진메모리's licence, and a report of a licence whose headline and lead name no company: the company rule
+    needs a company in both headlines, because Korean outlets headline the Korean firm an event touches beside
+    wires that name only the main actor (holdout-10)."""
     when = datetime(2027, 2, 3, tzinfo=timezone.utc)
     sejin = _licence("세진메모리 우시 공장, 美 장비 반입 허가", "세진메모리는 " + _LICENCES, when)
     nameless = _licence("美, 中 공장 장비 반입 연간 허가", _LICENCES, when + timedelta(hours=2))
-    assert story_score(sejin, nameless) >= SAME_STORY_SCORE
-    assert different_firms(sejin, nameless) and not same_story(sejin, nameless)
+    touched = _licence("한결정밀, 우시 공장 허가에 장비 수주 기대", "한결정밀은 " + _LICENCES, when + timedelta(hours=3))
+    assert not different_firms(sejin, nameless) and same_story(sejin, nameless)
+    assert not different_firms(nameless, touched)
+    assert different_firms(sejin, touched)          # both headlines name a firm, and neither report names the other's
 
 
 def test_the_shapes_found_in_the_look_alike_headlines():
