@@ -19,6 +19,7 @@ from crawler.records import Analysis, Page
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 64      # articles per transaction; a SIGKILL loses at most this many, which the next crawl refetches
+POOL_ATTEMPTS = 3   # tries per page when worker processes die under it (see analyse_in_pool)
 
 
 class ArticlePipeline:
@@ -37,10 +38,8 @@ class ArticlePipeline:
         ctx = (spider or self.crawler.spider).ctx
         stats = ctx.stats[item.source]
         # crawler.analyse (trafilatura) is imported here, not at the top: with a pool, only the workers need it
-        if ctx.pool is not None:
-            from crawler.pool import analyse_page
-            analysis = await asyncio.wrap_future(ctx.pool.submit(analyse_page, item))
-            analysis = replace(analysis, page=item)       # the worker sent it back without its body
+        if ctx.pool is not None or ctx.pool_restarts:      # a crawl with workers, even once they gave up
+            analysis = await self.analyse_in_pool(ctx, item)
         else:
             from crawler.analyse import analyse
             analysis = analyse(item, ctx.topic)
@@ -58,6 +57,26 @@ class ArticlePipeline:
                 stats.drops[result.verdict] += 1
         ctx.stats.changed()
         return None
+
+    async def analyse_in_pool(self, ctx, item: Page) -> Analysis:
+        """The page analysed by a worker.  A worker that dies (killed, out of memory, a crash in a C library on a
+        hostile page) breaks the whole pool and fails every page in it: the pool is started again and the page is
+        tried again, up to POOL_ATTEMPTS times; a page that keeps breaking pools is dropped as worker_crashed."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        from crawler.pool import analyse_page
+
+        for _ in range(POOL_ATTEMPTS):
+            pool = ctx.pool
+            if pool is None:                        # the crawl ran out of restarts (CrawlContext.restart_pool)
+                break
+            try:
+                analysis = await asyncio.wrap_future(pool.submit(analyse_page, item))
+                return replace(analysis, page=item)       # the worker sent it back without its body
+            except BrokenProcessPool:
+                if not ctx.restart_pool(pool):
+                    break
+        return Analysis(page=item, failed="worker_crashed")
 
     async def store(self, ctx, analysis: Analysis) -> Ingested:
         """Queue the article for the writer and wait until it is committed."""
@@ -88,14 +107,22 @@ class ArticlePipeline:
 
     async def ingest(self, ctx, batch: list[Analysis]) -> list[Ingested]:
         """Store one batch: in the writer process when the crawl has one (crawler.writer), else in a thread."""
-        if ctx.writer is not None:
+        while ctx.writer is not None:
+            from concurrent.futures.process import BrokenProcessPool
+
             from crawler.writer import store_batch, story_window
 
             # the page's body and HTML stay here: storing needs neither, and they are most of its bytes
             light = [replace(a, page=replace(a.page, body=b"", html="")) for a in batch]
             since, until = story_window(ctx.now, ctx.config.crawl.max_age_days)
-            return await asyncio.wrap_future(ctx.writer.submit(
-                store_batch, light, ctx.now, ctx.config.crawl.max_age_days, ctx.crawl_id, since, until))
+            writer = ctx.writer
+            try:
+                return await asyncio.wrap_future(writer.submit(
+                    store_batch, light, ctx.now, ctx.config.crawl.max_age_days, ctx.crawl_id, since, until))
+            except BrokenProcessPool:
+                # The writer died; its open transaction was never committed, so the batch is stored again.  A new
+                # writer is started once; after that the crawl stores in a thread of its own, as without workers.
+                ctx.restart_writer(writer)
         if ctx.story_index is None:
             from crawler.ingest import StoryIndex
             from crawler.writer import story_window

@@ -14,7 +14,7 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Callable, ClassVar
 
 from crawler.configuration import Config, SourceConfig
 from crawler.errors import ConfigError
@@ -50,6 +50,39 @@ class CrawlContext:
     clock: Callable[[], datetime] = field(default=utc_now)
     story_index: object | None = None     # crawler.ingest.StoryIndex, built on the first stored article
     writer: ProcessPoolExecutor | None = None   # the writer process (crawler.writer), when the crawl has workers
+    pool_restarts: int = 0
+    writer_restarts: int = 0
+
+    MAX_POOL_RESTARTS: ClassVar[int] = 5
+
+    def restart_pool(self, broken: ProcessPoolExecutor) -> bool:
+        """Replace a broken worker pool (once, however many pages saw it break); False when the crawl has used up
+        its restarts and the pages must be dropped instead."""
+        if self.pool is not broken:
+            return self.pool is not None                   # another page already replaced it
+        broken.shutdown(wait=False, cancel_futures=True)
+        if self.pool_restarts >= self.MAX_POOL_RESTARTS:
+            log.warning("분석 작업 프로세스가 %d번 중단되어 남은 기사는 건너뜁니다 (worker_crashed)",
+                        self.pool_restarts + 1)
+            self.pool = None
+            return False
+        self.pool_restarts += 1
+        log.warning("분석 작업 프로세스가 중단되어 다시 시작합니다 (%d번째)", self.pool_restarts)
+        self.pool = start_pool(worker_count(self.config), self.config.topic.path)
+        return True
+
+    def restart_writer(self, broken: ProcessPoolExecutor) -> None:
+        """Replace a broken writer process once; a second failure leaves storing to a thread of the main process."""
+        if self.writer is not broken:
+            return
+        broken.shutdown(wait=False, cancel_futures=True)
+        if self.writer_restarts >= 1:
+            log.warning("저장 프로세스가 다시 중단되어 이 수집의 나머지는 주 프로세스에서 저장합니다")
+            self.writer = None
+            return
+        self.writer_restarts += 1
+        log.warning("저장 프로세스가 중단되어 다시 시작합니다; 저장 중이던 기사들은 다시 저장합니다")
+        self.writer = start_writer(self.config.storage.url)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +162,9 @@ def run_crawl(config: Config, *, source_names: list[str] | None = None, now: dat
                     if reason and reason not in ("finished",):
                         status = "interrupted"
         finally:
-            for executor in (pool, writer):       # the writer finishes the batch in hand before the crawl is closed
+            # the writer finishes the batch in hand before the crawl is closed; a pool restarted during the crawl
+            # is the context's, the first ones were shut down when they broke
+            for executor in (ctx.pool, ctx.writer):
                 if executor is not None:
                     executor.shutdown(wait=True, cancel_futures=True)
             finished = utc_now()

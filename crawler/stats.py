@@ -9,7 +9,7 @@ from crawler.store import SourceCounts
 
 # Drop reasons a page can get before or instead of being stored (STYLE: every dropped page has a reason).
 DROP_REASONS = ("robots", "http_error", "timeout", "network_error", "too_large", "not_html", "extract_failed",
-                "redirect_loop", "duplicate:url", "unsafe_url")
+                "redirect_loop", "duplicate:url", "unsafe_url", "worker_crashed")
 # Verdicts of stored articles (they are stored, and counted by verdict too).
 VERDICTS = ("kept", "irrelevant", "not_korean", "too_old", "duplicate:seed", "duplicate:article")
 

@@ -14,7 +14,7 @@ REASON_LABELS = {
     "kept": "채택", "irrelevant": "무관", "not_korean": "비한국어", "too_old": "오래됨", "duplicate:seed": "중복:시드",
     "duplicate:article": "중복:기사", "duplicate:url": "중복:URL", "robots": "robots", "http_error": "HTTP오류",
     "timeout": "시간초과", "network_error": "네트워크", "too_large": "너무큼", "not_html": "HTML아님",
-    "extract_failed": "추출실패", "redirect_loop": "리다이렉트", "unsafe_url": "위험URL",
+    "extract_failed": "추출실패", "redirect_loop": "리다이렉트", "unsafe_url": "위험URL", "worker_crashed": "분석중단",
     "not_a_feed": "피드아님", "not_a_sitemap": "사이트맵아님", "entity_expansion": "엔티티공격",
 }
 
