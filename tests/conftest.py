@@ -29,6 +29,15 @@ def chipwatch(*args: str, cwd: Path, env: dict | None = None, timeout: float = 1
     return proc
 
 
+def send_body(handler, body: bytes, content_type: str) -> None:
+    """Answer a test server's request with ``body`` (404 when it is empty)."""
+    handler.send_response(200 if body else 404)
+    handler.send_header("Content-Type", content_type)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
 def write_config(path: Path, web: SampleWeb | None = None, extra: str = "", sources: list | None = None) -> Path:
     lines = ['[storage]\nurl = "sqlite:///chipwatch.db"\n',
              '[crawl]\ndelay = 0\ncontact = "test@example.com"\ntimeout = 10\nretries = 2\nworkers = 1\n',

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.conftest import chipwatch, write_config
+from tests.conftest import chipwatch, send_body, write_config
 
 
 def test_help_lists_every_command_with_examples(tmp_path):
@@ -116,11 +116,7 @@ class NaverApi(BaseHTTPRequestHandler):
             ctype = "text/html; charset=utf-8"
         else:
             body, ctype = b"", "text/plain"
-        self.send_response(200 if body else 404)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        send_body(self, body, ctype)
 
     def log_message(self, *args):
         pass

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import chipwatch, write_config
+from tests.conftest import chipwatch, send_body, write_config
 
 RUNS = 20
 
@@ -90,12 +90,7 @@ class _HeldSite:
             protocol_version = "HTTP/1.1"
 
             def do_GET(self):  # noqa: N802
-                body, ctype = site.page(self.path)
-                self.send_response(200 if body else 404)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                send_body(self, *site.page(self.path))
 
             def log_message(self, *args):
                 pass
