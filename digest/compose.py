@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from crawler.configuration import Config
@@ -42,12 +43,19 @@ def build_story(story_id: int, items: list[StoryArticle]) -> DigestStory:
     # The lead: the most relevant kept report, earliest first among equals (the outlet that broke it).
     lead = max(kept, key=lambda a: (round(a.relevance, 2), -_when(a).timestamp()))
     others: list[ArticleRef] = []
+    extras: list[ArticleRef] = []
     seen_outlets = {lead.source}
     for a in sorted(items, key=_when):
-        if a.article_id == lead.article_id or a.source in seen_outlets or a.verdict == "too_old":
+        if a.article_id == lead.article_id or a.verdict == "too_old":
             continue
-        seen_outlets.add(a.source)
-        others.append(_ref(a))
+        if a.source not in seen_outlets:
+            seen_outlets.add(a.source)
+            others.append(_ref(a))
+        elif a.verdict == "kept":
+            # A second new report of one outlet (not a copy: copies are duplicates): a follow-up, or a look-alike
+            # event that story matching put here.  Listing it keeps it in the mail either way.
+            extras.append(replace(_ref(a), extra=True))
+    others.extend(extras)
     matched = tuple(dict.fromkeys([*lead.matched, *(t for a in kept for t in a.matched)]))
     return DigestStory(story_id=story_id, lead=_ref(lead), summary=summarize(lead.text, title=lead.title),
                        matched_terms=matched,

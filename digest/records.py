@@ -17,6 +17,7 @@ class ArticleRef:
     outlet: str
     title: str
     published: datetime | None       # aware UTC; None when the page gave no date
+    extra: bool = False              # another new report by an outlet already listed in the story
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +26,9 @@ class DigestStory:
     lead: ArticleRef                 # the report the title links to
     summary: str                     # 2–3 Korean sentences drawn from the lead (digest.summarize)
     matched_terms: tuple[str, ...]   # topic terms found, shown as labels
-    others: tuple[ArticleRef, ...]   # other outlets that carried the story, earliest first
+    others: tuple[ArticleRef, ...]   # other outlets that carried the story, earliest first; then every further
+                                     # new report of an outlet already listed (a follow-up, or a look-alike
+                                     # event the story rules joined to it), so no new report is left out
     relevance: float                 # crawler.relevance score of the most relevant report
 
     @property

@@ -32,6 +32,8 @@ FULL_STORIES = 30        # stories shown whole in the HTML; later ones as one-li
                          # whole): 50 full stories would pass the ~102 KB at which Gmail clips an HTML body
 MAX_TERMS = 6            # topic labels shown per story
 MAX_OTHERS = 12          # other outlets listed per story; the rest are counted ("외 3곳")
+MAX_EXTRAS = 6           # further new reports of listed outlets, by headline; the rest are counted
+MAX_EXTRA_TITLE_CHARS = 60
 MAX_TITLE_CHARS = 200    # caps on web text, so one hostile page cannot bloat the mail
 MAX_SUMMARY_CHARS = 600
 MAX_OUTLET_CHARS = 40
@@ -146,15 +148,22 @@ class StoryView:
     terms: tuple[str, ...]
     others: tuple[LinkView, ...]
     others_more: int         # other outlets not listed (beyond MAX_OTHERS)
+    extras: tuple[LinkView, ...] = ()   # further new reports of outlets already shown ("outlet: headline")
+    extras_more: int = 0
 
 
 def _story_view(number: int, story: DigestStory, tz: str) -> StoryView:
     lead = story.lead
     title = clean_web_text(lead.title, MAX_TITLE_CHARS) or "(제목 없음)"
     others: list[LinkView] = []
+    extras: list[LinkView] = []
     seen = {clean_web_text(lead.outlet, MAX_OUTLET_CHARS)}
     for ref in story.others:
         outlet = clean_web_text(ref.outlet, MAX_OUTLET_CHARS) or "(언론사 미상)"
+        if ref.extra:                    # the outlet's further new report: named by its own headline
+            headline = clean_web_text(ref.title, MAX_EXTRA_TITLE_CHARS) or "(제목 없음)"
+            extras.append(LinkView(f"{outlet}: {headline}", safe_url(ref.url)))
+            continue
         if outlet in seen:
             continue
         seen.add(outlet)
@@ -166,7 +175,8 @@ def _story_view(number: int, story: DigestStory, tz: str) -> StoryView:
                      outlet=clean_web_text(lead.outlet, MAX_OUTLET_CHARS) or "(언론사 미상)",
                      when=korean_datetime(lead.published, tz), outlets=story.outlets,
                      summary=clean_web_text(story.summary, MAX_SUMMARY_CHARS), terms=terms[:MAX_TERMS],
-                     others=tuple(others[:MAX_OTHERS]), others_more=max(0, len(others) - MAX_OTHERS))
+                     others=tuple(others[:MAX_OTHERS]), others_more=max(0, len(others) - MAX_OTHERS),
+                     extras=tuple(extras[:MAX_EXTRAS]), extras_more=max(0, len(extras) - MAX_EXTRAS))
 
 
 def _preheader(digest: Digest, stories: list[StoryView]) -> str:

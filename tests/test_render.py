@@ -215,3 +215,36 @@ def test_a_full_digest_stays_under_gmails_clipping_size():
     assert all(f"허가 대상 {i}</a>" in r.html for i in range(50))              # every story is still linked
     assert "그 밖의 소식 20건" in r.html and r.html.count(">함께 보도한 곳</p>") == 30
     assert r.text.count("함께 보도한 곳:") == 50                               # the text part has them all whole
+
+
+def test_an_outlet_s_further_new_reports_are_listed_by_headline():
+    """A story can hold two new reports of one outlet (a follow-up, or a look-alike event the story rules joined
+    to it): the second is listed under its own headline, so it never drops out of the mail; many are capped."""
+    others = [ArticleRef("https://b.example/2", "테크데일리", "HBM까지 막았다", NOW),
+              ArticleRef("https://a.example/9", "한빛일보", "인천지법도 실형…말레이 경유", NOW, extra=True),
+              ArticleRef("https://b.example/3", "테크데일리", "<b>후속</b> 보도", NOW, extra=True)]
+    r = render_digest(digest(story(1, "수원지법, AI칩 밀수출 실형", others=others)))
+    assert "같은 언론사의 추가 기사" in r.html and "같은 언론사의 추가 기사" in r.text
+    assert re.search(r'<a href="https://a.example/9"[^>]*>한빛일보: 인천지법도 실형…말레이 경유</a>', r.html)
+    assert "https://b.example/3" in r.html and "<b>후속" not in r.html       # web text escaped
+    assert "한빛일보: 인천지법도 실형…말레이 경유\n     https://a.example/9" in r.text
+    many = [ArticleRef(f"https://a.example/{i}", "한빛일보", f"후속 {i}", NOW, extra=True) for i in range(10)]
+    r = render_digest(digest(story(2, "제목", others=many)))
+    assert "후속 5" in r.html and "후속 6" not in r.html and "외 4건" in r.html and "외 4건" in r.text
+
+
+def test_a_story_lists_a_second_new_report_of_the_lead_s_outlet(tmp_path):
+    """compose: the lead's outlet and the other outlets each once, then every further kept report of an outlet
+    already listed; copies (duplicate verdicts) and old reports are not."""
+    from crawler.store import StoryArticle
+    from digest.compose import build_story
+
+    def art(i, source, verdict="kept", hours=0):
+        return StoryArticle(i, 7, f"https://x.example/{i}", source, f"제목 {i}", NOW + timedelta(hours=hours),
+                            NOW, "본문", 20.0 - i, ("수출통제",), verdict)
+
+    built = build_story(7, [art(1, "한빛일보"), art(2, "테크데일리", hours=1), art(3, "한빛일보", hours=2),
+                            art(4, "테크데일리", "duplicate:article", hours=3), art(5, "테크데일리", "too_old", 4)])
+    assert built.lead.url == "https://x.example/1"
+    assert [(o.url, o.extra) for o in built.others] == [("https://x.example/2", False), ("https://x.example/3", True)]
+    assert built.outlets == 2
