@@ -1,7 +1,8 @@
 """Whole-pipeline crawl speed: `chipwatch crawl` versus a bare Scrapy spider on the same local mirror.
 
 A generated mirror of Korean article pages is served from memory on several loopback hosts (127.0.0.2, …: Scrapy
-throttles per host name, not per port), each behind its own sitemap and feed (RSS 2.0 or Atom).  In one run the benchmark measures
+throttles per host name, not per port), each behind its own sitemap and feed (RSS 2.0 or Atom).  In one run the
+benchmark measures
 1. a bare Scrapy spider that only downloads every page (the ceiling for any Scrapy-based crawler), and
 2. `chipwatch crawl` end to end (fetch, decode, extract, judge, dedup, store) with crawl.delay = 0,
 both with the same concurrency, and prints pages/min, the ratio, and chipwatch's peak RSS (process + children).

@@ -362,8 +362,8 @@ def independent(topic: Topic, korean_data: Path) -> None:
                          (7, HOLDOUT7), (8, HOLDOUT8), (9, HOLDOUT9), (10, HOLDOUT10), (11, HOLDOUT11)):
         if path.exists():
             held = load_reports(path)
-            print(f"story holdout-{number} ({HOLDOUT_STATUS[number]}): {path.relative_to(ROOT)}, {len(held)} reports of "
-                  f"{len({r.event for r in held})} events by {len({r.outlet for r in held})} outlets")
+            print(f"story holdout-{number} ({HOLDOUT_STATUS[number]}): {path.relative_to(ROOT)}, {len(held)} "
+                  f"reports of {len({r.event for r in held})} events by {len({r.outlet for r in held})} outlets")
             pooled = [x + y for x, y in zip(pooled, print_stories(held, topic, name=f"holdout-{number}"))]
         else:
             print(f"story holdout-{number}: skipped ({path.relative_to(ROOT)} not found)")

@@ -107,14 +107,14 @@ class ArticlePipeline:
 
     async def ingest(self, ctx, batch: list[Analysis]) -> list[Ingested]:
         """Store one batch: in the writer process when the crawl has one (crawler.writer), else in a thread."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        from crawler.writer import store_batch, story_window
+
+        since, until = story_window(ctx.now, ctx.config.crawl.max_age_days)
+        # the page's body and HTML stay here: storing needs neither, and they are most of its bytes
+        light = [replace(a, page=replace(a.page, body=b"", html="")) for a in batch] if ctx.writer else []
         while ctx.writer is not None:
-            from concurrent.futures.process import BrokenProcessPool
-
-            from crawler.writer import store_batch, story_window
-
-            # the page's body and HTML stay here: storing needs neither, and they are most of its bytes
-            light = [replace(a, page=replace(a.page, body=b"", html="")) for a in batch]
-            since, until = story_window(ctx.now, ctx.config.crawl.max_age_days)
             writer = ctx.writer
             try:
                 return await asyncio.wrap_future(writer.submit(
@@ -125,10 +125,8 @@ class ArticlePipeline:
                 ctx.restart_writer(writer)
         if ctx.story_index is None:
             from crawler.ingest import StoryIndex
-            from crawler.writer import story_window
 
-            ctx.story_index = await asyncio.to_thread(StoryIndex, ctx.store,
-                                                      *story_window(ctx.now, ctx.config.crawl.max_age_days))
+            ctx.story_index = await asyncio.to_thread(StoryIndex, ctx.store, since, until)
         # SQLite releases the GIL while it writes, so the reactor keeps downloading meanwhile.
         return await asyncio.to_thread(
             ingest_batch, ctx.store, batch, now=ctx.now, max_age_days=ctx.config.crawl.max_age_days,

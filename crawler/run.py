@@ -2,8 +2,10 @@
 
 Scrapy's reactor cannot be restarted, so a process runs one crawl; the daemon runs each crawl as a child process
 (see digest.daemon).  The crawl holds an exclusive lock on the database, syncs the seed fingerprints, fetches
-every source through one spider, analyses pages in a process pool and stores them one by one, then records the
-per-source counts in the ``crawls`` tables.  A source that fails is recorded and does not fail the crawl.
+every source through one spider, analyses pages in a process pool and stores them in batches in a writer process
+(crawler.writer), then records the per-source counts in the ``crawls`` tables.  A source that fails is recorded
+and does not fail the crawl; a worker or the writer that dies is started again (CrawlContext.restart_pool,
+restart_writer).
 """
 
 from __future__ import annotations

@@ -259,7 +259,7 @@ def _in_params(values: Sequence) -> dict[str, object]:
 # SQLAlchemy each one cost about 20 µs of Python around SQLite's own 5 µs, a third of the writer's time on
 # bench/crawl_throughput.py.  On SQLite (the sqlite3 driver, which takes :name parameters) they go to the driver's
 # cursor, inside the same transaction, with every value converted by its column type's own bind processor, so the
-# stored bytes are the same.  Every other database goes through SQLAlchemy; tests/test_store.py checks both paths.
+# stored bytes are the same.  Every other database goes through SQLAlchemy; tests/test_ingest.py checks both paths.
 
 
 def _fetch(conn: sa.Connection, sql: str, params: dict[str, object], direct: bool) -> list[tuple]:

@@ -432,13 +432,9 @@ def also_actor(title: str, kinds: Iterable[SubjectKind] = (), generic: frozenset
     that other reports of the same event need not repeat."""
     for match in _ALSO.finditer(title):
         word = match.group(1)
-        for kind in kinds:
-            for _, terms in kind.subjects:
-                if any(term.pattern.fullmatch(word) for term in terms):
-                    return (terms[0].text,)
-        firms = firms_in(word)
-        if firms:
-            return firms
+        named = _actor_name(word, kinds)
+        if named:
+            return named
         if len(word) >= 2 and _AFTER.search(title[:match.start(1)]) and word not in STOPWORDS:
             return (word,)
         if word.isascii() and len(word) >= 2 and word.isupper():
@@ -448,16 +444,21 @@ def also_actor(title: str, kinds: Iterable[SubjectKind] = (), generic: frozenset
     match = _THIS_TIME.search(title)
     if match:
         word = strip_particle(match.group(1))
-        for kind in kinds:
-            for _, terms in kind.subjects:
-                if any(term.pattern.fullmatch(word) for term in terms):
-                    return (terms[0].text,)
-        firms = firms_in(word)
-        if firms:
-            return firms
+        named = _actor_name(word, kinds)
+        if named:
+            return named
         if word.isascii() and len(word) >= 2 and word.isupper() and word.lower() not in generic:
             return (word.lower(),)
     return ()
+
+
+def _actor_name(word: str, kinds: Iterable[SubjectKind]) -> tuple[str, ...]:
+    """A word that names an actor for sure: a listed subject (by its first name) or a company by its shape."""
+    for kind in kinds:
+        for _, terms in kind.subjects:
+            if any(term.pattern.fullmatch(word) for term in terms):
+                return (terms[0].text,)
+    return firms_in(word)
 
 
 _CAPITALS = re.compile(r"\b[A-Z][A-Z0-9]+\b")
