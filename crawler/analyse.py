@@ -16,7 +16,7 @@ from crawler.extract import ExtractError, extract
 from crawler.language import detect_language
 from crawler.records import Analysis, Page
 from crawler.relevance import judge
-from crawler.topic import Topic, load_topic
+from crawler.topic import Topic, load_topic, topic_terms  # noqa: F401 - topic_terms: used by the benches
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +36,6 @@ def analyse_in_worker(page: Page) -> Analysis:
     return replace(analyse(page, _TOPIC), page=replace(page, body=b"", html=""))
 
 
-def topic_terms(topic: Topic) -> tuple[str, ...]:
-    return tuple(term for group in topic.groups for term in group.terms)
-
-
 def analyse(page: Page, topic: Topic) -> Analysis:
     """Extract the article and judge language and relevance; compute its fingerprint and story features."""
     try:
@@ -57,8 +53,9 @@ def analyse(page: Page, topic: Topic) -> Analysis:
     fp = dedup.fingerprint(ex.text)
     features = None
     if verdict.relevant:
-        features = stories.story_features(title or "", ex.text, published, topic_terms(topic),
-                                          topic.subjects).to_json()
+        terms = topic_terms(topic)
+        features = stories.story_features(title or "", ex.text, published, terms, topic.subjects).to_json(
+            key=stories.features_key(terms, topic.subjects))
     return Analysis(
         page=page, failed=None, title=title, text=ex.text, published=published, author=ex.author,
         canonical_url=ex.canonical_url, language=language, relevant=verdict.relevant, relevance=verdict.score,

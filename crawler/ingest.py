@@ -166,6 +166,24 @@ def find_story(store: Store, analysis: Analysis, index: StoryIndex | None = None
     return index.best_story(stories.StoryFeatures.from_json(analysis.features), when)
 
 
+def refresh_story_features(store: Store, topic_terms: tuple[str, ...], subjects: tuple, since: datetime,
+                           until: datetime) -> int:
+    """Recompute the stored story features of the window's relevant articles that other rules or another topic
+    computed (crawler.stories.features_key), from their stored title and text, and store them; the number done.
+
+    A crawl calls this before it stores anything: an article stored before the story rules or topic.toml's
+    subjects changed is then compared by the same rules as the new reports, not by the fields it happened to
+    have."""
+    key = stories.features_key(tuple(topic_terms), tuple(subjects))
+    stale = [c.article_id for c in store.story_candidates(since, until) if stories.stored_key(c.features) != key]
+    updated = [(aid, stories.story_features(title or "", text, published, topic_terms, subjects).to_json(key=key))
+               for aid, title, text, published in store.feature_sources(stale)]
+    store.update_features(updated)
+    if updated:
+        log.info("story features of %d stored articles recomputed with the current rules and topic", len(updated))
+    return len(updated)
+
+
 def decide_verdict(analysis: Analysis, duplicate_kind: str | None, now: datetime, max_age_days: int) -> str:
     """One verdict per article, most telling first."""
     if analysis.language != "ko":

@@ -25,7 +25,7 @@ from crawler.pool import start_pool
 from crawler.seeds import sync_seeds
 from crawler.stats import CrawlStats
 from crawler.store import SourceCounts, Store
-from crawler.topic import Topic, load_topic
+from crawler.topic import Topic, load_topic, topic_terms
 from crawler.writer import start_writer
 
 log = logging.getLogger(__name__)
@@ -138,6 +138,12 @@ def run_crawl(config: Config, *, source_names: list[str] | None = None, now: dat
             from crawler.spiders.news import NewsSpider
 
             sync_seeds(store, config.seeds.path, started)
+            if sources:
+                from crawler.ingest import refresh_story_features
+                from crawler.writer import story_window
+
+                refresh_story_features(store, topic_terms(topic), topic.subjects,
+                                       *story_window(started, config.crawl.max_age_days))
             crawl_id = store.start_crawl(started, os.getpid())
         except BaseException:
             for executor in (pool, writer):

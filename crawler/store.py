@@ -464,6 +464,25 @@ class Store:
             ).all()
         return [StoryCandidate(r.id, r.story_id, r.source, r.features) for r in rows]
 
+    def feature_sources(self, ids: Sequence[int]) -> list[tuple[int, str | None, str, datetime | None]]:
+        """(id, title, text, published) of the given articles: what their story features are computed from."""
+        out = []
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 500):
+                chunk = list(ids[start:start + 500])
+                rows = conn.execute(sa.select(articles.c.id, articles.c.title, articles.c.text, articles.c.published)
+                                    .where(articles.c.id.in_(chunk))).all()
+                out.extend((r.id, r.title, r.text, from_db_time(r.published)) for r in rows)
+        return out
+
+    def update_features(self, features: Sequence[tuple[int, str]]) -> None:
+        """Store recomputed story features: (article id, features JSON)."""
+        if not features:
+            return
+        with self.engine.begin() as conn:
+            conn.execute(articles.update().where(articles.c.id == sa.bindparam("aid"))
+                         .values(features=sa.bindparam("f")), [{"aid": i, "f": f} for i, f in features])
+
     def new_story(self, now: datetime) -> int:
         with self.engine.begin() as conn:
             return conn.execute(stories.insert().values(created_at=to_db_time(now), known=False)

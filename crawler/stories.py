@@ -15,6 +15,7 @@ name companies, products or an added actor ("말레이시아도 …") that the o
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -183,12 +184,13 @@ class StoryFeatures:
     also: tuple[str, ...] = ()                    # "말레이시아도 …": the actor a headline adds (see also_actor)
     headline: tuple[str, ...] = ()                # subjects the headline names, companies aside (headline_subjects)
 
-    def to_json(self) -> str:
+    def to_json(self, key: str = "") -> str:
+        """The stored form; ``key`` (features_key) tells later crawls which rules and topic computed it."""
         return json.dumps({"t": sorted(self.title), "l": sorted(self.lead), "n": sorted(self.numbers),
                            "p": self.published.isoformat() if self.published else None,
                            "s": [list(pair) for pair in self.subjects], "f": list(self.firms),
                            "m": sorted(self.mentions), "c": list(self.codes), "a": list(self.also),
-                           "h": list(self.headline)},
+                           "h": list(self.headline), "k": key},
                           ensure_ascii=False)
 
     @classmethod
@@ -198,6 +200,28 @@ class StoryFeatures:
                    datetime.fromisoformat(d["p"]) if d.get("p") else None,
                    tuple((kind, name) for kind, name in d.get("s", ())), tuple(d.get("f", ())),
                    frozenset(d.get("m", ())), tuple(d.get("c", ())), tuple(d.get("a", ())), tuple(d.get("h", ())))
+
+
+# Raise when story_features computes anything differently: stored features with another key are computed again
+# from the stored title and text when a crawl starts (crawler.ingest.refresh_story_features).
+FEATURES_VERSION = "2026-12-07"
+
+
+@lru_cache(maxsize=8)
+def features_key(topic_terms: tuple[str, ...], subjects: tuple[SubjectKind, ...]) -> str:
+    """Which rules and which topic computed a report's features: FEATURES_VERSION and a digest of the topic's terms
+    and subjects.  Editing topic.toml (a new country, a new company) changes it too."""
+    names = [[kind.name, [[term.text for term in terms] for _, terms in kind.subjects]] for kind in subjects]
+    blob = json.dumps([FEATURES_VERSION, sorted(topic_terms), names], ensure_ascii=False)
+    return hashlib.sha1(blob.encode("utf-8")).hexdigest()[:16]
+
+
+def stored_key(features: str) -> str:
+    """The key a stored feature set was computed with ("" for sets stored before keys existed)."""
+    try:
+        return str(json.loads(features).get("k", ""))
+    except (ValueError, AttributeError):
+        return ""
 
 
 @lru_cache(maxsize=8)

@@ -72,6 +72,11 @@ class Topic:
     subjects: tuple[SubjectKind, ...] = ()   # [stories.subjects]: see crawler.stories.subjects_of
 
 
+def topic_terms(topic: Topic) -> tuple[str, ...]:
+    """Every term of every group, in file order (what story features leave out as the topic's own words)."""
+    return tuple(term for group in topic.groups for term in group.terms)
+
+
 def term_pattern(term: str) -> re.Pattern:
     """Spacing-tolerant Korean, word-bounded case-insensitive Latin, as described in the module docstring."""
     parts = []

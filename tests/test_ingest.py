@@ -86,3 +86,40 @@ def test_a_taken_url_on_the_driver_path_is_sqlalchemys_integrity_error(tmp_path)
         with store.transaction():
             store.add_article(again)
     assert store.article_count() == 1
+
+
+def test_stored_story_features_from_other_rules_or_topic_are_recomputed(tmp_path):
+    """Features stored by older rules (no key, missing fields) or under another topic are computed again from the
+    stored title and text when a crawl starts, and stored; current ones are left alone."""
+    import json
+    from dataclasses import replace as with_changes
+
+    from crawler.ingest import refresh_story_features
+    from crawler.stories import features_key, stored_key
+    from crawler.topic import topic_terms
+
+    config, store, topic = setup(tmp_path)
+    terms = topic_terms(topic)
+    batch = [analyse(page_for(i), topic) for i in ("e1-hanbit", "e1-techdaily", "e3-techdaily")]
+    ingest_batch(store, batch, now=NOW, max_age_days=14, crawl_id=None)
+    window = (NOW.replace(year=NOW.year - 1), NOW.replace(year=NOW.year + 1))
+    current = features_key(terms, topic.subjects)
+    assert refresh_story_features(store, terms, topic.subjects, *window) == 0        # all current
+    with store.engine.begin() as conn:
+        rows = conn.execute(sa.text("SELECT id, features FROM articles WHERE features IS NOT NULL")).all()
+        assert rows and all(stored_key(f) == current for _, f in rows)
+        old = json.loads(rows[0].features)
+        for field in ("h", "k", "a", "m"):                  # as stored before these fields existed
+            old.pop(field, None)
+        conn.execute(sa.text("UPDATE articles SET features = :f WHERE id = :i"),
+                     {"f": json.dumps(old, ensure_ascii=False), "i": rows[0].id})
+    assert refresh_story_features(store, terms, topic.subjects, *window) == 1
+    with store.engine.connect() as conn:
+        fixed = json.loads(conn.execute(sa.text("SELECT features FROM articles WHERE id = :i"),
+                                        {"i": rows[0].id}).scalar())
+    assert fixed["k"] == current and "h" in fixed and "m" in fixed
+    # another topic (a subject list edited in topic.toml) recomputes every one
+    fewer = with_changes(topic, subjects=topic.subjects[:1])
+    assert features_key(terms, fewer.subjects) != current
+    assert refresh_story_features(store, terms, fewer.subjects, *window) == len(rows)
+    assert refresh_story_features(store, terms, fewer.subjects, *window) == 0
