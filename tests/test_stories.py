@@ -658,3 +658,54 @@ def test_a_subject_name_starts_a_word():
     assert subject_pattern("시안").search("中 시안 공장") and not subject_pattern("시안").search("개정시안 공개")
     assert subject_pattern("AMD").search("美AMD도")
     assert subjects_of("수출관리 개정시안 공개", "정부가 개정시안을 내놨다.", TOPIC.subjects) == ()
+
+
+def _fixed_topic() -> tuple[tuple[str, ...], tuple]:
+    """Topic terms and subjects fixed here, not read from topic.toml: an edited topic changes the stored key by
+    itself (features_key), so only a change of the code may change the digest below."""
+    from crawler.topic import SubjectKind, Term, subject_pattern
+
+    def kind(name, *subjects):
+        return SubjectKind(name, tuple((names[0], tuple(Term(n, subject_pattern(n)) for n in names))
+                                       for names in subjects))
+
+    terms = ("수출통제", "수출 통제", "수출 규제", "AI 칩", "반도체", "엔비디아", "중국", "엔티티 리스트", "갈륨 수출")
+    subjects = (kind("company", ["삼성"], ["SK하이닉스", "하이닉스"], ["엔비디아"], ["AMD"]),
+                kind("chamber", ["상원"], ["하원"]), kind("mineral", ["갈륨"], ["인듐"]),
+                kind("country", ["일본", "日"], ["말레이시아", "말레이"], ["대만"]), kind("city", ["선전"], ["우시"]))
+    return terms, subjects
+
+
+def _features_digest() -> str:
+    """A digest of the stored features (to_json) of every report of the tuning set and holdout-1 to holdout-3."""
+    import hashlib
+    import json
+    from pathlib import Path
+
+    terms, subjects = _fixed_topic()
+    data = Path(__file__).parents[1] / "bench" / "data"
+    h = hashlib.sha256()
+    for name in ("pairs_independent.jsonl", "stories_holdout.jsonl", "stories_holdout2.jsonl",
+                 "stories_holdout3.jsonl"):
+        for line in (data / name).read_text(encoding="utf-8").splitlines():
+            r = json.loads(line)
+            f = story_features(r["title"], "\n".join(r["paragraphs"]), datetime.fromisoformat(r["published"]),
+                               terms, subjects)
+            h.update(f.to_json().encode("utf-8"))
+    return h.hexdigest()[:16]
+
+
+# FEATURES_VERSION -> the digest its rules give; a new version records its own.
+FEATURES_DIGESTS = {"2026-12-07": "457df780c7ccadac"}
+
+
+def test_features_version_is_raised_when_the_features_change():
+    """Stored features are recomputed only when their key changes (crawler.ingest.refresh_story_features), and the
+    key holds FEATURES_VERSION: a change to what story_features computes must come with a new version, or articles
+    stored before keep the old features.  This fails when the features of 159 reports change and the version did
+    not; raise FEATURES_VERSION in crawler/stories.py and record the new digest here."""
+    from crawler.stories import FEATURES_VERSION
+
+    assert FEATURES_VERSION in FEATURES_DIGESTS, f"record the digest of version {FEATURES_VERSION}"
+    assert _features_digest() == FEATURES_DIGESTS[FEATURES_VERSION], (
+        f"story features changed under FEATURES_VERSION {FEATURES_VERSION}: raise it and record {_features_digest()}")
