@@ -22,7 +22,7 @@ def start_pool(workers: int, topic_path: Path) -> ProcessPoolExecutor:
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_init_worker, initargs=(str(topic_path),))
     for _ in range(workers):        # the pool starts a worker per waiting task, up to max_workers
-        pool.submit(_ready)
+        pool.submit(ready)
     return pool
 
 
@@ -33,8 +33,8 @@ def analyse_page(page: Page) -> Analysis:
     return analyse_in_worker(page)
 
 
-def _ready() -> None:
-    """A task that does nothing: submitting it makes the pool start a worker."""
+def ready() -> None:
+    """A task that does nothing: submitting it makes a pool start a process (the workers here, and the writer)."""
 
 
 def _init_worker(topic_path: str) -> None:

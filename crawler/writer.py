@@ -18,6 +18,7 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timedelta
 
+from crawler.pool import ready
 from crawler.records import Analysis
 
 _STATE: dict[str, object] = {}
@@ -30,7 +31,7 @@ def start_writer(storage_url: str) -> ProcessPoolExecutor:
     levels = {name: logging.getLogger(name).getEffectiveLevel() for name in _LOGGERS}
     writer = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
                                  initializer=_init_writer, initargs=(storage_url, levels))
-    writer.submit(_ready)
+    writer.submit(ready)
     return writer
 
 
@@ -54,10 +55,6 @@ def story_window(now: datetime, max_age_days: int) -> tuple[datetime, datetime]:
     from crawler.ingest import STORY_WINDOW
 
     return now - timedelta(days=max_age_days) - STORY_WINDOW, now + STORY_WINDOW
-
-
-def _ready() -> None:
-    """A task that does nothing: submitting it makes the pool start its process."""
 
 
 def _init_writer(storage_url: str, levels: dict[str, int]) -> None:
