@@ -92,6 +92,12 @@ HOLDOUT13 = ROOT / "bench" / "data" / "stories_holdout13.jsonl"
 HOLDOUT_STATUS = {1: "never tuned on", 2: "seen", 3: "seen", 4: "seen", 5: "seen", 6: "seen", 7: "seen",
                   8: "seen", 9: "seen", 10: "seen", 11: "measured blind once", 12: "measured blind once",
                   13: "measured blind once"}
+# Every labelled story set, by name: the tuning set and the holdouts in the order they were written.
+STORY_SETS: tuple[tuple[str, Path], ...] = (
+    ("independent", INDEPENDENT), ("holdout-1", HOLDOUT), ("holdout-2", HOLDOUT2), ("holdout-3", HOLDOUT3),
+    ("holdout-4", HOLDOUT4), ("holdout-5", HOLDOUT5), ("holdout-6", HOLDOUT6), ("holdout-7", HOLDOUT7),
+    ("holdout-8", HOLDOUT8), ("holdout-9", HOLDOUT9), ("holdout-10", HOLDOUT10), ("holdout-11", HOLDOUT11),
+    ("holdout-12", HOLDOUT12), ("holdout-13", HOLDOUT13))
 KOREAN_DATA = ROOT.parent / "shared" / "korean-data"
 MIN_GOLD_CHARS = 50     # as bench/extraction.py: a shorter gold text is a label ("◀ 앵커 ▶"), not an article
 MIN_UNITS = 5           # a gold text with fewer lines (scrapers that glue paragraphs) is cut at sentence ends
@@ -361,9 +367,8 @@ def independent(topic: Topic, korean_data: Path) -> None:
     else:
         print(f"independent duplicates, real pages: skipped ({korean_data / 'index.jsonl'} not found)")
     pooled = list(print_stories(reports, topic))
-    for number, path in ((1, HOLDOUT), (2, HOLDOUT2), (3, HOLDOUT3), (4, HOLDOUT4), (5, HOLDOUT5), (6, HOLDOUT6),
-                         (7, HOLDOUT7), (8, HOLDOUT8), (9, HOLDOUT9), (10, HOLDOUT10), (11, HOLDOUT11),
-                         (12, HOLDOUT12), (13, HOLDOUT13)):
+    for name, path in STORY_SETS[1:]:
+        number = int(name.removeprefix("holdout-"))
         if path.exists():
             held = load_reports(path)
             print(f"story holdout-{number} ({HOLDOUT_STATUS[number]}): {path.relative_to(ROOT)}, {len(held)} "

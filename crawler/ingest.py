@@ -59,7 +59,7 @@ class StoryIndex:
     postings and the weight sums kept per article, so no set of an earlier article is walked again.
     """
 
-    MIN_SHARED = 2          # fewer shared content tokens cannot reach stories.SAME_STORY_SCORE
+    MIN_SHARED = 2          # reports sharing fewer content tokens are not compared (see stories.MIN_SCORE)
     MIN_AGREEING = 0.5      # a report joins a story only if it matches at least this share of the story's reports
                             # it can be compared with (published within stories.MAX_GAP).  Joining on one matching
                             # report let a single close pair pull a whole neighbouring event in: on
@@ -107,7 +107,7 @@ class StoryIndex:
         return every, specific
 
     def matching_stories(self, mine: stories.StoryFeatures, when: datetime) -> list[int]:
-        """Every story whose reports score at least SAME_STORY_SCORE with ``mine`` often enough (MIN_AGREEING of
+        """Every story whose reports are one story with ``mine`` (stories.decide) often enough (MIN_AGREEING of
         those it can be compared with), best single score first."""
         extra = stories.SPECIFIC_WEIGHT - 1.0        # a token weighs 1, a specific one 1 + extra
         lead_all, lead_specific = self._shared(mine.lead, self.postings)
@@ -130,7 +130,7 @@ class StoryIndex:
             if shared_title:
                 title_cos = (shared_title + extra * title_specific[aid]) / (mine_title * other.title_weight) ** 0.5
             score = factor * (stories.LEAD_SHARE * lead_cos + (1 - stories.LEAD_SHARE) * title_cos)
-            if score >= stories.SAME_STORY_SCORE and not stories.different_events(mine, other.features):
+            if stories.decide(mine, other.features, lead_cos, title_cos, score):
                 agreeing[other.story_id] += 1
                 if score > best.get(other.story_id, 0.0):
                     best[other.story_id] = score
