@@ -121,7 +121,7 @@ class StoryIndex:
             other = self.items[aid]
             if abs(other.when - when) > STORY_WINDOW:
                 continue
-            factor = stories.gap_factor(mine.published, other.features.published)
+            factor = stories.pair_gap(mine, other.features)
             if factor == 0.0:
                 continue
             lead_cos = (n + extra * lead_specific[aid]) / (mine_lead * other.lead_weight) ** 0.5
@@ -142,7 +142,7 @@ class StoryIndex:
         count = 0
         for aid in self.members.get(story_id, ()):
             item = self.items[aid]
-            if abs(item.when - when) <= STORY_WINDOW and stories.gap_factor(mine.published, item.features.published):
+            if abs(item.when - when) <= STORY_WINDOW and stories.pair_gap(mine, item.features):
                 count += 1
         return count
 

@@ -38,6 +38,8 @@ MAX_GAP = timedelta(days=3)       # reports of one event appear within days of e
 FULL_SCORE_GAP = timedelta(days=1)  # reports of one event mostly appear within a day of each other (0.1–1.2 days
                                   # in the tuning set); a pair further apart needs more shared facts:
 FAR_GAP_FACTOR = 0.4              # the score is scaled down linearly from 1 at FULL_SCORE_GAP to this at MAX_GAP
+ANALYSIS_GRACE = timedelta(hours=12)  # an analysis of an event ("[심층]", "[주말 분석]") comes a day or two after
+                                  # the news: its gap to earlier reports counts this much less (see pair_gap)
 SPECIFIC_WEIGHT = 2.0             # numbers and Latin tokens (H20, 140, 15%) name the event more than words
 
 # Particles and verb endings stripped from the end of an eojeol (longest first).
@@ -186,6 +188,7 @@ class StoryFeatures:
     headline: tuple[str, ...] = ()                # subjects the headline names, companies aside (headline_subjects)
     own: frozenset[str] = frozenset()             # tokens of the headline and the lead's own sentences (own_and_recap)
     recap: frozenset[str] = frozenset()           # tokens of the lead's sentences that recall an earlier event
+    analysis: bool = False                        # the headline is tagged as an analysis ("[심층] …", see _ANALYSIS)
 
     def to_json(self, key: str = "") -> str:
         """The stored form; ``key`` (features_key) tells later crawls which rules and topic computed it."""
@@ -194,7 +197,7 @@ class StoryFeatures:
                            "s": [list(pair) for pair in self.subjects], "f": list(self.firms),
                            "m": sorted(self.mentions), "c": list(self.codes), "a": list(self.also),
                            "h": list(self.headline), "o": sorted(self.own), "r": sorted(self.recap),
-                           "k": key},
+                           "x": self.analysis, "k": key},
                           ensure_ascii=False)
 
     @classmethod
@@ -204,12 +207,12 @@ class StoryFeatures:
                    datetime.fromisoformat(d["p"]) if d.get("p") else None,
                    tuple((kind, name) for kind, name in d.get("s", ())), tuple(d.get("f", ())),
                    frozenset(d.get("m", ())), tuple(d.get("c", ())), tuple(d.get("a", ())), tuple(d.get("h", ())),
-                   frozenset(d.get("o", ())), frozenset(d.get("r", ())))
+                   frozenset(d.get("o", ())), frozenset(d.get("r", ())), bool(d.get("x", False)))
 
 
 # Raise when story_features computes anything differently: stored features with another key are computed again
 # from the stored title and text when a crawl starts (crawler.ingest.refresh_story_features).
-FEATURES_VERSION = "2026-12-07.2"
+FEATURES_VERSION = "2026-12-07.3"
 
 
 @lru_cache(maxsize=8)
@@ -554,7 +557,7 @@ def story_features(title: str, text: str, published: datetime | None,
     return StoryFeatures(frozenset(title_tokens), frozenset(lead_tokens), frozenset(numbers), published,
                          subjects_of(title, body, subjects), firms, mentioned_actors(title + "\n" + body, subjects),
                          codes, also_actor(title, subjects, exclude), headline_subjects(title, subjects),
-                         frozenset(own), frozenset(recap))
+                         frozenset(own), frozenset(recap), is_analysis(title))
 
 
 LEAD_SHARE = 0.75                 # of the score; the rest comes from the titles
@@ -588,11 +591,36 @@ def gap_factor(a: datetime | None, b: datetime | None) -> float:
     return 1.0 - (1.0 - FAR_GAP_FACTOR) * (gap - FULL_SCORE_GAP) / (MAX_GAP - FULL_SCORE_GAP)
 
 
+# A headline tag that marks an analysis, an explainer or a weekly feature: "[분석]", "[주말 심층]", "[이슈 점검]",
+# "[테크 인사이드]", "【해설】".  Newscast tags ("[저녁뉴스]", "[속보 브리핑]") are not analyses.
+_ANALYSIS = re.compile(r"^\s*[\[【<][^\]】>\n]{0,12}(?:분석|심층|해설|이슈|포커스|인사이드|주말|점검|리포트|읽기|워치|리뷰"
+                       r"|진단|기획)[^\]】>\n]{0,8}[\]】>]")
+
+
+def is_analysis(title: str) -> bool:
+    return bool(_ANALYSIS.match(title))
+
+
+def pair_gap(a: StoryFeatures, b: StoryFeatures) -> float:
+    """:func:`gap_factor` of two reports, where an analysis published after the other report counts its gap
+    ANALYSIS_GRACE shorter (never beyond MAX_GAP): "[심층] ‘1.4GB/s/mm²’가 가른 것" two and a half days after the
+    rule it explains."""
+    if a.published is None or b.published is None:
+        return 1.0
+    earlier, later = (b, a) if b.published < a.published else (a, b)
+    gap = later.published - earlier.published
+    if gap > MAX_GAP:
+        return 0.0
+    if later.analysis:
+        gap = max(timedelta(0), gap - ANALYSIS_GRACE)
+    return gap_factor(earlier.published, earlier.published + gap)
+
+
 def story_score(a: StoryFeatures, b: StoryFeatures) -> float:
-    """0..1: the overlap of facts, scaled by :func:`gap_factor` (0 more than MAX_GAP apart).
+    """0..1: the overlap of facts, scaled by :func:`pair_gap` (0 more than MAX_GAP apart).
 
     crawler.ingest.StoryIndex computes the same score incrementally; tests/test_stories.py holds them equal."""
-    factor = gap_factor(a.published, b.published)
+    factor = pair_gap(a, b)
     if factor == 0.0:
         return 0.0
     return factor * (LEAD_SHARE * _cosine(a.lead, b.lead) + (1 - LEAD_SHARE) * _cosine(a.title, b.title))

@@ -143,6 +143,43 @@ def test_the_score_fades_with_the_gap_between_reports():
     assert story_score(near, later) == pytest.approx(story_score(near, far) * gap_factor(near.published, later.published))
 
 
+@pytest.mark.parametrize("title, analysis", [
+    ("[심층] ‘1.4GB/s/mm²’가 가른 것…美가 HBM2E까지 묶은 계산", True),
+    ("[주말 경제] ‘블랙리스트’ 한 줄에 멈추는 쑤저우 공장", True),
+    ("【해설】 中 광물 카드", True),
+    ("[테크 인사이드] ‘끼워팔기·공급 차별’", True),
+    ("[저녁뉴스] 대만, 반도체 패키징 장비 中 수출 제한", False),
+    ("[속보 브리핑] 정부, 장비 11종 전략물자 지정 추진", False),
+    ("美 상무부, HBM 수출통제 문턱 낮춰…[분석] 이어져", False),
+])
+def test_analysis_headlines_are_known_by_their_tag(title, analysis):
+    from crawler.stories import is_analysis
+
+    assert is_analysis(title) == analysis
+
+
+def test_an_analysis_published_days_later_counts_a_shorter_gap():
+    """An explainer two and a half days after the news fades like a report two days after it; a plain report does
+    not, and an analysis published first (the other report later) gets no grace."""
+    from crawler.stories import ANALYSIS_GRACE, gap_factor, pair_gap
+
+    a, b = [r for r in REPORTS if r.id.startswith("e2-")][:2]
+    news = features(a)
+    late = features(b, a.published + timedelta(days=2, hours=12))
+    explainer = story_features("[심층] " + b.title, "\n".join(b.paragraphs), late.published, TERMS, TOPIC.subjects)
+    assert explainer.analysis and not late.analysis
+    assert pair_gap(news, late) == pytest.approx(gap_factor(news.published, late.published))
+    assert pair_gap(news, explainer) == pytest.approx(gap_factor(news.published, late.published - ANALYSIS_GRACE))
+    assert pair_gap(news, explainer) > pair_gap(news, late)
+    assert story_score(news, explainer) > story_score(news, late)
+    earlier_explainer = story_features("[심층] " + a.title, "\n".join(a.paragraphs), news.published, TERMS,
+                                       TOPIC.subjects)
+    assert pair_gap(earlier_explainer, late) == pytest.approx(pair_gap(news, late))
+    beyond = features(b, a.published + timedelta(days=3, hours=1))
+    assert pair_gap(news, StoryFeatures.from_json(beyond.to_json().replace('"x": false', '"x": true'))) == 0.0
+    assert StoryFeatures.from_json(explainer.to_json()) == explainer
+
+
 class _NoStore:
     def story_candidates(self, since, until):
         return []
@@ -195,20 +232,23 @@ def test_words_of_one_topic_phrase_stay_story_features_but_shared_topic_words_do
 # first sight, blind, and with each later rule is in docs/benchmarks.md and bench/data/README.md; the model's
 # figures on a set it was not trained on come from the leave-one-set-out check of bench/train_story_model.py.
 STORY_SET_FLOORS = {
-    "pairs_independent.jsonl": (49, 43, 39, 0),
-    "stories_holdout.jsonl": (30, 30, 27, 0),
-    "stories_holdout2.jsonl": (44, 50, 46, 0),
+    "pairs_independent.jsonl": (49, 43, 40, 0),
+    "stories_holdout.jsonl": (30, 30, 27, 1),
+    "stories_holdout2.jsonl": (44, 50, 47, 0),
     "stories_holdout3.jsonl": (36, 36, 34, 1),
     "stories_holdout4.jsonl": (36, 36, 36, 1),
     "stories_holdout5.jsonl": (42, 42, 38, 0),
     "stories_holdout6.jsonl": (42, 42, 38, 0),
     "stories_holdout7.jsonl": (42, 42, 42, 0),
     "stories_holdout8.jsonl": (42, 42, 42, 1),
-    "stories_holdout9.jsonl": (42, 42, 39, 1),
-    "stories_holdout10.jsonl": (42, 42, 41, 0),
-    "stories_holdout11.jsonl": (42, 42, 39, 0),
-    "stories_holdout12.jsonl": (42, 42, 40, 3),
-    "stories_holdout13.jsonl": (42, 42, 40, 0),
+    "stories_holdout9.jsonl": (42, 42, 39, 2),
+    "stories_holdout10.jsonl": (42, 42, 42, 1),
+    "stories_holdout11.jsonl": (42, 42, 40, 1),
+    "stories_holdout12.jsonl": (42, 42, 41, 4),
+    "stories_holdout13.jsonl": (42, 42, 41, 0),
+    "stories_holdout14.jsonl": (42, 42, 42, 0),
+    "stories_holdout15.jsonl": (42, 42, 35, 0),
+    "stories_holdout16.jsonl": (42, 42, 38, 10),
 }
 
 
@@ -610,7 +650,8 @@ def _features_digest() -> str:
 
 
 # FEATURES_VERSION -> the digest its rules give; a new version records its own.
-FEATURES_DIGESTS = {"2026-12-07": "457df780c7ccadac", "2026-12-07.2": "cab5a932ade1fa60"}
+FEATURES_DIGESTS = {"2026-12-07": "457df780c7ccadac", "2026-12-07.2": "cab5a932ade1fa60",
+                    "2026-12-07.3": "ea39285aa83d0e62"}
 
 
 def test_features_version_is_raised_when_the_features_change():
