@@ -664,3 +664,18 @@ def test_features_version_is_raised_when_the_features_change():
     assert FEATURES_VERSION in FEATURES_DIGESTS, f"record the digest of version {FEATURES_VERSION}"
     assert _features_digest() == FEATURES_DIGESTS[FEATURES_VERSION], (
         f"story features changed under FEATURES_VERSION {FEATURES_VERSION}: raise it and record {_features_digest()}")
+
+
+def test_pair_measures_with_precomputed_weights_equal_the_plain_cosine():
+    """pair_vector's cosines use each report's specific tokens, found once (crawler.stories._fast_cosine); they
+    must equal the plain weighted cosine, or the crawl would decide otherwise than the model was trained."""
+    from crawler.stories import _cosine, _fast_cosine
+
+    feats = [features(a) for a in REPORTS]
+    checked = 0
+    for a, b in itertools.combinations(feats, 2):
+        for x, y, sx, sy in ((a.own, b.own, a.own_specific, b.own_specific),
+                             (a.lead, b.recap, a.lead_specific, b.recap_specific)):
+            assert _fast_cosine(x, y, sx, sy) == pytest.approx(_cosine(x, y))
+            checked += _cosine(x, y) > 0
+    assert checked > 40
