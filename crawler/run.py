@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable, ClassVar
 
+from crawler import stories, story_model
 from crawler.configuration import Config, SourceConfig
 from crawler.errors import ConfigError
 from crawler.lock import exclusive
@@ -125,6 +126,7 @@ def run_crawl(config: Config, *, source_names: list[str] | None = None, now: dat
     """Run one crawl to the end and return its per-source counts (also stored in the database)."""
     sources = select_sources(config, source_names)
     topic = load_topic(config.topic.path)
+    story_model.shipped(stories.PAIR_FEATURES)       # a broken install fails here, in one line, not mid-crawl
     store = Store(config.storage.url)
     started = now or utc_now()
     with exclusive(config.storage.url, "crawl"):

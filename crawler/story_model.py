@@ -19,12 +19,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from crawler.errors import ChipwatchError
+
 FORMAT = "chipwatch-story-model/1"
 MODEL_FILE = Path(__file__).with_name("story_model.json")
 
 
-class StoryModelError(ValueError):
-    """The model file is missing, unreadable or does not fit the measures this code computes."""
+class StoryModelError(ChipwatchError):
+    """The model file is missing, unreadable or does not fit the measures this code computes (a broken install:
+    the CLI reports it in one line)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +93,8 @@ def load(path: Path, names: Sequence[str]) -> PairModel:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
-        raise StoryModelError(f"{path}: 기사 묶음 모델 파일을 읽을 수 없습니다: {exc.strerror}") from None
+        raise StoryModelError(f"{path}: 기사 묶음 모델 파일을 읽을 수 없습니다: {exc.strerror} "
+                              "(chipwatch를 다시 설치하십시오)") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise StoryModelError(f"{path}: 기사 묶음 모델 파일이 올바른 JSON이 아닙니다: {exc}") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:

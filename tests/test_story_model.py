@@ -115,3 +115,22 @@ def test_the_trainer_check_prints_every_set_left_out():
     assert "command: python bench/train_story_model.py --check" in proc.stdout
     assert proc.stdout.count("\nleft out ") == 17
     assert "every set left out in turn, pooled: model precision" in proc.stdout
+
+
+def test_a_broken_installed_model_stops_the_crawl_before_it_starts_in_one_line(tmp_path, monkeypatch, capsys,
+                                                                              sample_web):
+    """A damaged install (story_model.json missing) is reported by `chipwatch crawl` in one line, before any page
+    is fetched or stored."""
+    from digest.cli import main
+    from tests.conftest import write_config
+
+    config = write_config(tmp_path / "c.toml", sample_web)
+    monkeypatch.setattr(story_model, "MODEL_FILE", tmp_path / "gone.json")
+    story_model.shipped.cache_clear()
+    try:
+        assert main(["--config", str(config), "crawl"]) == 1
+    finally:
+        story_model.shipped.cache_clear()
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "gone.json" in lines[0] and "다시 설치" in lines[0], lines
+    assert not (tmp_path / "chipwatch.db").exists()             # nothing was opened, nothing stored
