@@ -93,20 +93,24 @@ HOLDOUT15 = ROOT / "bench" / "data" / "stories_holdout15.jsonl"
 HOLDOUT16 = ROOT / "bench" / "data" / "stories_holdout16.jsonl"  # look-alikes on one day, follow-ups days later
 HOLDOUT17 = ROOT / "bench" / "data" / "stories_holdout17.jsonl"  # two more, blind for the model of 65a5eeb
 HOLDOUT18 = ROOT / "bench" / "data" / "stories_holdout18.jsonl"
+HOLDOUT19 = ROOT / "bench" / "data" / "stories_holdout19.jsonl"  # two more, blind for the same model (a573498)
+HOLDOUT20 = ROOT / "bench" / "data" / "stories_holdout20.jsonl"
 # Whether a story rule was chosen with a set in view (docs/benchmarks.md tells which rule and when).
 HOLDOUT_STATUS = {1: "never tuned on; trained on", 2: "seen", 3: "seen", 4: "seen", 5: "seen", 6: "seen",
                   7: "seen", 8: "seen", 9: "seen", 10: "seen", 11: "measured blind once, then trained on",
                   12: "measured blind once, then trained on", 13: "measured blind once, then trained on",
                   14: "measured blind once, then trained on", 15: "measured blind once, then trained on",
                   16: "measured blind once, then trained on", 17: "measured blind once, never trained on",
-                  18: "measured blind once, never trained on"}
+                  18: "measured blind once, never trained on", 19: "measured blind once, never trained on",
+                  20: "measured blind once, never trained on"}
 # Every labelled story set, by name: the tuning set and the holdouts in the order they were written.
 STORY_SETS: tuple[tuple[str, Path], ...] = (
     ("independent", INDEPENDENT), ("holdout-1", HOLDOUT), ("holdout-2", HOLDOUT2), ("holdout-3", HOLDOUT3),
     ("holdout-4", HOLDOUT4), ("holdout-5", HOLDOUT5), ("holdout-6", HOLDOUT6), ("holdout-7", HOLDOUT7),
     ("holdout-8", HOLDOUT8), ("holdout-9", HOLDOUT9), ("holdout-10", HOLDOUT10), ("holdout-11", HOLDOUT11),
     ("holdout-12", HOLDOUT12), ("holdout-13", HOLDOUT13), ("holdout-14", HOLDOUT14), ("holdout-15", HOLDOUT15),
-    ("holdout-16", HOLDOUT16), ("holdout-17", HOLDOUT17), ("holdout-18", HOLDOUT18))
+    ("holdout-16", HOLDOUT16), ("holdout-17", HOLDOUT17), ("holdout-18", HOLDOUT18),
+    ("holdout-19", HOLDOUT19), ("holdout-20", HOLDOUT20))
 KOREAN_DATA = ROOT.parent / "shared" / "korean-data"
 MIN_GOLD_CHARS = 50     # as bench/extraction.py: a shorter gold text is a label ("◀ 앵커 ▶"), not an article
 MIN_UNITS = 5           # a gold text with fewer lines (scrapers that glue paragraphs) is cut at sentence ends

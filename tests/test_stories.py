@@ -249,6 +249,11 @@ STORY_SET_FLOORS = {
     "stories_holdout14.jsonl": (42, 42, 42, 0),
     "stories_holdout15.jsonl": (42, 42, 35, 0),
     "stories_holdout16.jsonl": (42, 42, 38, 10),
+    # never trained on: the model's blind figures
+    "stories_holdout17.jsonl": (42, 42, 42, 1),
+    "stories_holdout18.jsonl": (42, 42, 40, 2),
+    "stories_holdout19.jsonl": (42, 42, 37, 3),
+    "stories_holdout20.jsonl": (42, 42, 38, 0),
 }
 
 
