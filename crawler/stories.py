@@ -640,8 +640,8 @@ def story_score(a: StoryFeatures, b: StoryFeatures) -> float:
 
 MIN_SCORE = 0.10                  # pairs scoring less are never one story; the model weighs the rest
 RULES_SCORE = 0.35                # from here on, the hand rules decide alone: no two reports of different events
-                                  # in the 14 labelled story sets scored more than 0.32, so the model has nothing to
-                                  # learn from there (reports retelling one press release with other figures, say)
+                                  # in the 17 training sets of the model scored more than 0.332, so it has nothing
+                                  # to learn from there (reports retelling one press release with other figures)
 MAX_COUNT = 8                     # counts of figures are capped: a table of 40 figures is not 5 times more telling
 
 # The measures of a pair, in the order of pair_vector and of story_model.json.
@@ -681,7 +681,7 @@ def pair_vector(a: StoryFeatures, b: StoryFeatures, lead: float, title: float, s
 
 def vetoed(a: StoryFeatures, b: StoryFeatures) -> bool:
     """Different companies, products or added actors in the headlines: two events whatever else they share.  On
-    the 14 labelled story sets these rules fired on 92 pairs that scored MIN_SCORE or more, 1 of them one event."""
+    the model's 17 training sets these rules fired on 93 pairs that scored MIN_SCORE or more, 1 of them one event."""
     return different_firms(a, b) or different_products(a, b) or different_actors(a, b)
 
 
