@@ -33,6 +33,7 @@ RULES_SCORE = 0.16        # the rules' threshold before the model (stories.SAME_
 # Sets kept out of training: the blind figures of the shipped model (holdouts 17 and 18 measured once at 65a5eeb,
 # 19 and 20 at a573498, with the same model; docs/benchmarks.md).
 HELD_BACK: frozenset[str] = frozenset({"holdout-17", "holdout-18", "holdout-19", "holdout-20"})
+SCORE = stories.PAIR_FEATURES.index("score")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +68,7 @@ def pair_rows(set_name: str, path: Path) -> list[PairRow]:
 
 def fit(rows: list[PairRow]) -> story_model.PairModel:
     """Fit on the pairs the model decides: not vetoed, scoring from MIN_SCORE up to RULES_SCORE."""
-    usable = [r for r in rows if r.vector is not None and r.vector[0] < stories.RULES_SCORE]
+    usable = [r for r in rows if r.vector is not None and r.vector[SCORE] < stories.RULES_SCORE]
     return story_model.fit([r.vector for r in usable], [r.same for r in usable], stories.PAIR_FEATURES)
 
 
@@ -122,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"story sets: {len(sets)}, pairs: {len(every)} ({sum(r.same for r in every)} same-event), "
           f"not vetoed and scoring at least {stories.MIN_SCORE}: {sum(r.vector is not None for r in every)}, "
           f"of them under {stories.RULES_SCORE} (the model decides): "
-          f"{sum(r.vector is not None and r.vector[0] < stories.RULES_SCORE for r in every)}")
+          f"{sum(r.vector is not None and r.vector[SCORE] < stories.RULES_SCORE for r in every)}")
     check(by_set)
     if args.check:
         return 0
